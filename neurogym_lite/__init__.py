@@ -1,0 +1,30 @@
+"""neurogym_lite: trial-based neuroscience tasks as gymnasium environments, for teaching.
+
+``import neurogym_lite`` registers every task with gymnasium (``PerceptualDecisionMaking-v0``).
+Importing does not touch matplotlib's global settings.
+"""
+
+from __future__ import annotations
+
+from neurogym_lite import utils, wrappers
+from neurogym_lite.core import TrialEnv
+from neurogym_lite.envs import TASKS, PerceptualDecisionMaking, register_all
+from neurogym_lite.make import make_env
+from neurogym_lite.rollout import Rollout, run_env
+from neurogym_lite.plotting import plot_env
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "TASKS",
+    "PerceptualDecisionMaking",
+    "Rollout",
+    "TrialEnv",
+    "make_env",
+    "plot_env",
+    "run_env",
+    "utils",
+    "wrappers",
+]
+
+register_all()

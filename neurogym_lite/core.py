@@ -1,0 +1,338 @@
+"""The trial-based task base class.
+
+A task is a sequence of trials, each made of named periods (``fixation``, ``stimulus``, ...)
+whose durations come from a timing spec (see :mod:`neurogym_lite.timing`). At the start of a
+trial the task draws the trial's parameters and writes the whole trial's observations and ground
+truth into arrays, so that :meth:`TrialEnv.step` only reads them.
+
+Time convention: ``reset`` returns the observation of step 0 of the first trial. The action
+passed to ``step`` answers the observation the agent has just received (step ``t``); it is
+judged against the period and ground truth of step ``t``; ``step`` then returns the observation
+of step ``t + 1``, or of step 0 of the next trial when this action ended the trial.
+
+Trials follow one another in a single endless episode, as in NeuroGym: ``terminated`` and
+``truncated`` are always ``False``; wrap the env in ``gymnasium.wrappers.TimeLimit`` if you need
+episodes to end.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import gymnasium as gym
+import numpy as np
+
+from neurogym_lite.timing import PeriodTiming, TimingSpec, check_dt, parse_timing
+
+__all__ = ["TrialEnv"]
+
+PeriodArg = str | Sequence[str] | None
+
+
+class TrialEnv(gym.Env[np.ndarray, np.int64]):
+    """Base class for trial-based tasks.
+
+    Subclasses set ``default_timing`` (the periods, in order, with default durations), optionally
+    ``required_periods`` (periods that need at least one step), build ``observation_space``,
+    ``action_space``, ``ob_names`` and ``act_names`` in ``__init__`` after calling
+    ``super().__init__(dt, timing)``, and implement two methods:
+
+    ``_new_trial(**kwargs) -> dict``
+        Draw the trial's parameters from ``self.np_random`` (``kwargs`` may fix some of them),
+        call :meth:`add_period`, :meth:`add_ob`, :meth:`add_randn` and :meth:`set_groundtruth`,
+        and return the trial's parameters as a dict.
+    ``_step(action) -> (reward, new_trial)``
+        Judge one action using :attr:`period_now` and :attr:`gt_now`; set ``self.performance = 1``
+        when the trial is solved.
+
+    Every ``info`` has ``new_trial`` and ``gt`` (the ground-truth action at the step just judged).
+    The step that ends a trial adds ``performance`` (1 correct, 0 otherwise) and ``trial``: the
+    parameters of **the trial that just ended** (NeuroGym reports the next trial's instead).
+    """
+
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": []}
+    default_timing: ClassVar[Mapping[str, TimingSpec]] = {}
+    required_periods: ClassVar[tuple[str, ...]] = ()
+    #: reward added when a trial runs out of time without the agent ending it
+    r_tmax: float = 0.0
+
+    ob_names: list[str]
+    act_names: list[str]
+
+    def __init__(self, dt: float = 100, timing: Mapping[str, TimingSpec] | None = None) -> None:
+        self.dt = check_dt(dt)
+        if timing is not None and not isinstance(timing, Mapping):
+            raise TypeError(f"timing must be a dict of period name -> duration spec, got {timing!r}")
+        merged: dict[str, TimingSpec] = dict(self.default_timing)
+        if timing:
+            if self.default_timing:
+                unknown = [k for k in timing if k not in self.default_timing]
+                if unknown:
+                    raise ValueError(
+                        f"timing has unknown period(s) {unknown}; this task's periods are "
+                        f"{list(self.default_timing)}"
+                    )
+            merged.update(timing)
+        missing = [p for p in self.required_periods if p not in merged]
+        if missing:
+            raise ValueError(f"timing is missing period(s) {missing}; give a duration for each")
+        self.timing: dict[str, TimingSpec] = merged
+        self._timing: dict[str, PeriodTiming] = {
+            name: parse_timing(name, spec, self.dt, 1 if name in self.required_periods else 0)
+            for name, spec in merged.items()
+        }
+        self.num_tr = 0
+        self.trial: dict[str, Any] = {}
+        self.performance = 0
+        self.t_ind = 0
+        self._n_steps = 0
+        self._ob: np.ndarray | None = None
+        self._gt: np.ndarray | None = None
+        self._gt_list: list[int] = []
+        self._period_at: list[str] = []
+        self.start_ind: dict[str, int] = {}
+        self.end_ind: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ trial building
+    def add_period(self, period: str | Sequence[str], duration: float | None = None) -> None:
+        """Append one period (or several, in order) to the trial being built.
+
+        ``duration`` (ms, a multiple of ``dt``) overrides the timing spec for a single period.
+        """
+        names = [period] if isinstance(period, str) else list(period)
+        if duration is not None and len(names) != 1:
+            raise ValueError("duration can only be given when adding a single period")
+        if self._ob is not None:
+            raise RuntimeError("add every period of the trial before writing observations")
+        for name in names:
+            if name in self.start_ind:
+                raise ValueError(f"period {name!r} was already added to this trial")
+            if duration is not None:
+                steps = parse_timing(name, duration, self.dt).params[0]
+            else:
+                if name not in self._timing:
+                    raise ValueError(
+                        f"period {name!r} is missing from timing; timing has "
+                        f"{list(self._timing)}"
+                    )
+                steps = self._timing[name].sample(self.np_random)
+            self.start_ind[name] = self._n_steps
+            self._n_steps += steps
+            self.end_ind[name] = self._n_steps
+
+    def _period_slice(self, period: PeriodArg) -> list[slice]:
+        if period is None:
+            return [slice(0, self._n_steps)]
+        names = [period] if isinstance(period, str) else list(period)
+        for name in names:
+            if name not in self.start_ind:
+                raise ValueError(
+                    f"period {name!r} has not been added to this trial (added: {list(self.start_ind)})"
+                )
+        return [slice(self.start_ind[n], self.end_ind[n]) for n in names]
+
+    def _where_index(self, where: str | int | Sequence[int] | None) -> Any:
+        if where is None:
+            return slice(None)
+        if isinstance(where, str):
+            idx = [i for i, n in enumerate(self.ob_names) if n == where or n.startswith(where + "_")]
+            if not idx:
+                raise ValueError(f"where={where!r} matches no observation; names are {self.ob_names}")
+            return idx[0] if len(idx) == 1 and self.ob_names[idx[0]] == where else idx
+        return where
+
+    def _ensure_arrays(self) -> np.ndarray:
+        if self._ob is None:
+            shape = (self._n_steps, *self.observation_space.shape)
+            self._ob = np.zeros(shape, dtype=np.float32)
+            self._gt = np.zeros(self._n_steps, dtype=np.int64)
+        return self._ob
+
+    def add_ob(self, value: Any, period: PeriodArg = None, where: str | int | None = None) -> None:
+        """Add ``value`` to the observation during ``period`` at the entries ``where``.
+
+        ``where`` is an observation name (``'fixation'``) or a group prefix (``'stimulus'``
+        selects ``stimulus_1 ... stimulus_n``).
+        """
+        ob = self._ensure_arrays()
+        col = self._where_index(where)
+        for sl in self._period_slice(period):
+            ob[sl, col] += np.asarray(value, dtype=np.float32)
+
+    def add_randn(
+        self, mu: float = 0.0, sigma: float = 1.0, period: PeriodArg = None, where: str | None = None
+    ) -> None:
+        """Add independent Gaussian noise, drawn from ``self.np_random``, to the observation."""
+        ob = self._ensure_arrays()
+        col = self._where_index(where)
+        for sl in self._period_slice(period):
+            view = ob[sl, col]
+            noise = self.np_random.standard_normal(view.shape, dtype=np.float32)
+            ob[sl, col] = view + (mu + sigma * noise).astype(np.float32)
+
+    def set_groundtruth(self, value: int, period: PeriodArg = None) -> None:
+        """Set the correct action during ``period`` (0 elsewhere by default)."""
+        self._ensure_arrays()
+        assert self._gt is not None
+        for sl in self._period_slice(period):
+            self._gt[sl] = value
+
+    # ------------------------------------------------------------------ trial state
+    @property
+    def ob(self) -> np.ndarray:
+        """The current trial's observations, shape ``(steps, obs_dim)``."""
+        if self._ob is None:
+            raise RuntimeError("no trial yet: call reset() first")
+        return self._ob
+
+    @property
+    def gt(self) -> np.ndarray:
+        """The current trial's ground-truth action at each step."""
+        if self._gt is None:
+            raise RuntimeError("no trial yet: call reset() first")
+        return self._gt
+
+    @property
+    def t(self) -> float:
+        """Time since the start of the current trial, in ms."""
+        return self.t_ind * self.dt
+
+    @property
+    def tmax(self) -> float:
+        """Duration of the current trial, in ms."""
+        return self._n_steps * self.dt
+
+    @property
+    def start_t(self) -> dict[str, float]:
+        return {k: v * self.dt for k, v in self.start_ind.items()}
+
+    @property
+    def end_t(self) -> dict[str, float]:
+        return {k: v * self.dt for k, v in self.end_ind.items()}
+
+    @property
+    def period_now(self) -> str:
+        """Name of the period the current step belongs to."""
+        return self._period_at[self.t_ind]
+
+    @property
+    def gt_now(self) -> int:
+        return self._gt_list[self.t_ind]
+
+    @property
+    def ob_now(self) -> np.ndarray:
+        return self.ob[self.t_ind]
+
+    def in_period(self, period: str) -> bool:
+        return self._period_at[self.t_ind] == period
+
+    def periods(self) -> list[str]:
+        """The period name of every step of the current trial."""
+        return list(self._period_at)
+
+    def new_trial(self, **kwargs: Any) -> dict[str, Any]:
+        """Start a new trial now; ``kwargs`` fix trial parameters (e.g. ``coh=51.2``)."""
+        self.start_ind, self.end_ind = {}, {}
+        self._n_steps = 0
+        self._ob = None
+        self._gt = None
+        trial = self._new_trial(**kwargs)
+        if self._n_steps == 0:
+            raise RuntimeError(f"{type(self).__name__}._new_trial() added no period with steps")
+        self._ensure_arrays()
+        assert self._gt is not None
+        self._gt_list = self._gt.tolist()
+        period_at = [""] * self._n_steps
+        for name, start in self.start_ind.items():
+            period_at[start : self.end_ind[name]] = [name] * (self.end_ind[name] - start)
+        self._period_at = period_at
+        self.t_ind = 0
+        self.performance = 0
+        self.trial = trial
+        return trial
+
+    def _new_trial(self, **kwargs: Any) -> dict[str, Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _step(self, action: int) -> tuple[float, bool]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ gymnasium API
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        """Start a fresh trial sequence. ``options={'trial': {...}}`` fixes the first trial's
+        parameters (e.g. ``{'trial': {'coh': 0}}``)."""
+        super().reset(seed=seed)
+        trial_kwargs: dict[str, Any] = {}
+        if options:
+            unknown = [k for k in options if k != "trial"]
+            if unknown:
+                raise ValueError(f"reset options has unknown key(s) {unknown}; expected 'trial'")
+            trial_kwargs = dict(options["trial"])
+        self.num_tr = 0
+        self.new_trial(**trial_kwargs)
+        return self._ob[0], {"new_trial": False, "gt": self._gt_list[0]}  # type: ignore[index]
+
+    def _check_action(self, action: Any) -> int:
+        try:
+            a = operator.index(action)
+        except TypeError:
+            raise TypeError(
+                f"action must be an integer in the action space {self.action_space}, got "
+                f"{action!r} of type {type(action).__name__}"
+            ) from None
+        if not 0 <= a < self._n_actions:
+            raise ValueError(
+                f"action must be in the action space {self.action_space} "
+                f"({', '.join(f'{i}={n}' for i, n in enumerate(self.act_names))}), got {a}"
+            )
+        return a
+
+    @property
+    def _n_actions(self) -> int:
+        return int(self.action_space.n)  # type: ignore[attr-defined]
+
+    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
+        if self._ob is None:
+            raise RuntimeError("call reset() before step()")
+        a = self._check_action(action)
+        gt = self._gt_list[self.t_ind]
+        reward, new_trial = self._step(a)
+        t = self.t_ind + 1
+        if not new_trial and t >= self._n_steps:
+            new_trial = True
+            reward += self.r_tmax
+        if new_trial:
+            info = {"new_trial": True, "gt": gt, "performance": self.performance, "trial": self.trial}
+            self.num_tr += 1
+            self.new_trial()
+            return self._ob[0], float(reward), False, False, info
+        self.t_ind = t
+        return self._ob[t], float(reward), False, False, {"new_trial": False, "gt": gt}
+
+    # ------------------------------------------------------------------ description
+    @property
+    def reward_bounds(self) -> tuple[float, float]:
+        """Smallest and largest reward a single step can give (used by ``PassReward``)."""
+        return (-math.inf, math.inf)
+
+    def describe(self) -> str:
+        """A multi-line description of the task: what ``print(env)`` shows."""
+        name = self.spec.id if self.spec is not None else type(self).__name__
+        lines = [f"{name} ({type(self).__name__})", f"  dt: {self.dt:g} ms", "  timing:"]
+        lines += [f"    {p}: {t.describe()}" for p, t in self._timing.items()]
+        lines += self._describe_extra()
+        lines.append(f"  observations: {', '.join(self.ob_names)}")
+        lines.append(f"  actions: {', '.join(f'{i}={n}' for i, n in enumerate(self.act_names))}")
+        return "\n".join(lines)
+
+    def _describe_extra(self) -> list[str]:
+        return []
+
+    def __str__(self) -> str:
+        # Angle brackets, as gymnasium's own envs, so that wrappers print as <Wrapper<...>>.
+        return f"<{self.describe()}>"

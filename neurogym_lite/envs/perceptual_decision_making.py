@@ -1,0 +1,213 @@
+"""Random-dots motion discrimination (Britten et al. 1992), as a trial-based gymnasium task."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from gymnasium import spaces
+
+from neurogym_lite.core import TrialEnv
+from neurogym_lite.timing import TimingSpec
+
+DEFAULT_REWARDS: dict[str, float] = {"abort": -0.1, "correct": 1.0, "fail": 0.0}
+DEFAULT_COHS: tuple[float, ...] = (0.0, 6.4, 12.8, 25.6, 51.2)
+
+
+class PerceptualDecisionMaking(TrialEnv):
+    r"""Two-alternative forced choice on noisy motion evidence (random dots motion).
+
+    ## Description
+    A monkey fixates while a patch of randomly moving dots is shown; a fraction of the dots (the
+    *coherence*, in %) moves coherently in one of two opposite directions. After the stimulus the
+    monkey reports the direction with a saccade (Britten et al. 1992; Shadlen & Newsome 2001).
+    Here each of ``dim_ring`` stimulus channels carries the motion energy towards one direction
+    on a ring, plus Gaussian noise; the agent must hold fixation and then choose.
+
+    ## Periods (one trial)
+    | period     | default   | fixation cue | stimulus             | correct action     |
+    |------------|-----------|--------------|----------------------|--------------------|
+    | `fixation` | 100 ms    | 1            | 0                    | 0 (fixate)         |
+    | `stimulus` | 2000 ms   | 1            | signal + noise       | 0 (fixate)         |
+    | `delay`    | 0 ms      | 1            | 0                    | 0 (fixate)         |
+    | `decision` | 100 ms    | 0            | 0                    | ``1 + ground_truth`` |
+
+    ## Observation Space
+    ``Box(shape=(1 + dim_ring,), dtype=float32)``
+
+    | index | name           | range         | meaning                                                        |
+    |-------|----------------|---------------|----------------------------------------------------------------|
+    | 0     | `fixation`     | {0, 1}        | 1 while the agent must fixate, 0 in the decision period        |
+    | 1..n  | `stimulus_i`   | see below     | ``cos(theta_i - theta_gt) * coh/200 + 0.5`` plus N(0, sigma²/dt) noise |
+
+    ``theta_i = 2*pi*(i-1)/dim_ring``; with ``dim_ring=2`` the correct channel is
+    ``0.5 + coh/200`` and the other ``0.5 - coh/200``. The stimulus bounds lie 10 noise standard
+    deviations beyond the signal's range (values are clipped there, which in practice never
+    happens), because gymnasium's checker rejects infinite bounds.
+
+    ## Action Space
+    ``Discrete(1 + dim_ring)``: 0 = fixate, ``i`` = choose direction ``i`` (``choice_i``).
+
+    ## Rewards
+    | event                                               | reward (default)           | ends the trial |
+    |-----------------------------------------------------|----------------------------|----------------|
+    | any action but fixate during `fixation`             | ``rewards['abort']`` (-0.1) | if ``abort``  |
+    | the correct choice during `decision`                | ``rewards['correct']`` (+1) | yes           |
+    | a wrong choice during `decision`                    | ``rewards['fail']`` (0)     | yes           |
+    | anything else (including choosing during `stimulus`)| 0                           | no            |
+
+    ``info['performance']`` is 1 for a correct choice, 0 otherwise (wrong, aborted, no choice
+    before the decision period ends).
+
+    ## Starting State and Episode End
+    Each trial draws ``coh`` uniformly from ``cohs`` and ``ground_truth`` (0-based direction)
+    uniformly from ``range(dim_ring)``. Trials follow one another in one endless episode: the
+    step that ends a trial returns the next trial's first observation and an ``info`` with
+    ``new_trial=True``, ``performance`` and ``trial`` = ``{'ground_truth', 'coh'}`` **of the trial
+    that just ended** (NeuroGym reports the next trial's parameters there).
+
+    ## Arguments
+    ``dt`` (ms per step, default 100), ``rewards`` (dict, merged with the defaults), ``timing``
+    (dict, merged with the defaults; see :mod:`neurogym_lite.timing`), ``cohs`` (coherences in %,
+    default 0, 6.4, 12.8, 25.6, 51.2), ``sigma`` (noise, default 1.0: the per-step standard
+    deviation is ``sigma / sqrt(dt)``), ``dim_ring`` (number of directions, default 2),
+    ``abort`` (whether breaking fixation ends the trial, default False).
+    """
+
+    default_timing: ClassVar[Mapping[str, TimingSpec]] = {
+        "fixation": 100,
+        "stimulus": 2000,
+        "delay": 0,
+        "decision": 100,
+    }
+    required_periods: ClassVar[tuple[str, ...]] = ("stimulus", "decision")
+
+    def __init__(
+        self,
+        dt: float = 100,
+        rewards: Mapping[str, float] | None = None,
+        timing: Mapping[str, TimingSpec] | None = None,
+        cohs: Sequence[float] | None = None,
+        sigma: float = 1.0,
+        dim_ring: int = 2,
+        abort: bool = False,
+    ) -> None:
+        self.rewards = _check_rewards(rewards)
+        self.cohs = _check_cohs(cohs)
+        if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.number)):
+            raise TypeError(f"sigma must be a non-negative number, got {sigma!r}")
+        if not math.isfinite(sigma) or sigma < 0:
+            raise ValueError(f"sigma must be a non-negative number, got {sigma!r}")
+        if isinstance(dim_ring, bool) or not isinstance(dim_ring, (int, np.integer)):
+            raise TypeError(f"dim_ring must be an integer >= 2, got {dim_ring!r}")
+        if dim_ring < 2:
+            raise ValueError(f"dim_ring must be an integer >= 2, got {dim_ring!r}")
+        if not isinstance(abort, (bool, np.bool_)):
+            raise TypeError(f"abort must be True or False, got {abort!r}")
+        super().__init__(dt=dt, timing=timing)
+
+        self.sigma = float(sigma)
+        self.noise_std = self.sigma / math.sqrt(self.dt)
+        self.dim_ring = int(dim_ring)
+        self.abort = bool(abort)
+        self.theta = np.linspace(0, 2 * np.pi, self.dim_ring + 1)[:-1]
+        self.ob_names = ["fixation"] + [f"stimulus_{i + 1}" for i in range(self.dim_ring)]
+        self.act_names = ["fixate"] + [f"choice_{i + 1}" for i in range(self.dim_ring)]
+        # Gymnasium's checker rejects infinite bounds, so the stimulus channels are bounded at 10
+        # noise standard deviations beyond the signal's range and clipped there: a draw that far
+        # out has probability ~1e-23, so the clip never changes a real observation.
+        max_signal = float(self.cohs.max()) / 200
+        self._stim_low = np.float32(min(0.0, 0.5 - max_signal - 10 * self.noise_std))
+        self._stim_high = np.float32(0.5 + max_signal + 10 * self.noise_std)
+        low = np.full(1 + self.dim_ring, self._stim_low, dtype=np.float32)
+        high = np.full(1 + self.dim_ring, self._stim_high, dtype=np.float32)
+        low[0], high[0] = 0.0, 1.0
+        self.observation_space = spaces.Box(low, high, dtype=np.float32)
+        self.action_space = spaces.Discrete(1 + self.dim_ring)
+        # Read on every step: plain floats avoid dict look-ups in the hot path.
+        self._r_abort = self.rewards["abort"]
+        self._r_correct = self.rewards["correct"]
+        self._r_fail = self.rewards["fail"]
+
+    def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
+        unknown = set(kwargs) - {"coh", "ground_truth"}
+        if unknown:
+            raise ValueError(
+                f"unknown trial parameter(s) {sorted(unknown)}; expected 'coh' and/or 'ground_truth'"
+            )
+        rng = self.np_random
+        coh = kwargs.get("coh")
+        coh = float(self.cohs[rng.integers(len(self.cohs))]) if coh is None else float(coh)
+        if not 0 <= coh <= 100:
+            raise ValueError(f"coh must be a coherence in % between 0 and 100, got {coh!r}")
+        gt = kwargs.get("ground_truth")
+        gt = int(rng.integers(self.dim_ring)) if gt is None else int(gt)
+        if not 0 <= gt < self.dim_ring:
+            raise ValueError(f"ground_truth must be in range({self.dim_ring}), got {gt!r}")
+
+        self.add_period(["fixation", "stimulus", "delay", "decision"])
+        self.add_ob(1.0, period=["fixation", "stimulus", "delay"], where="fixation")
+        signal = np.cos(self.theta - self.theta[gt]) * (coh / 200) + 0.5
+        self.add_ob(signal, period="stimulus", where="stimulus")
+        if self.noise_std > 0:
+            self.add_randn(0.0, self.noise_std, period="stimulus", where="stimulus")
+            np.clip(self.ob[:, 1:], self._stim_low, self._stim_high, out=self.ob[:, 1:])
+        self.set_groundtruth(gt + 1, period="decision")
+        return {"ground_truth": gt, "coh": coh}
+
+    def _step(self, action: int) -> tuple[float, bool]:
+        period = self._period_at[self.t_ind]
+        if action == 0:
+            return 0.0, False
+        if period == "fixation":
+            return self._r_abort, self.abort
+        if period == "decision":
+            if action == self._gt_list[self.t_ind]:
+                self.performance = 1
+                return self._r_correct, True
+            return self._r_fail, True
+        return 0.0, False
+
+    @property
+    def reward_bounds(self) -> tuple[float, float]:
+        values = [0.0, *self.rewards.values()]
+        values += [v + self.r_tmax for v in values]
+        return (min(values), max(values))
+
+    def _describe_extra(self) -> list[str]:
+        return [
+            "  rewards: " + ", ".join(f"{k} {v:+g}" for k, v in self.rewards.items()),
+            "  coherences (percent): " + ", ".join(f"{c:g}" for c in self.cohs),
+            f"  noise: sigma={self.sigma:g} (std {self.noise_std:.3g} per step), "
+            f"abort on broken fixation: {self.abort}",
+        ]
+
+
+def _check_rewards(rewards: Mapping[str, float] | None) -> dict[str, float]:
+    merged = dict(DEFAULT_REWARDS)
+    if rewards is None:
+        return merged
+    if not isinstance(rewards, Mapping):
+        raise TypeError(f"rewards must be a dict with keys from {list(DEFAULT_REWARDS)}, got {rewards!r}")
+    unknown = [k for k in rewards if k not in DEFAULT_REWARDS]
+    if unknown:
+        raise ValueError(f"rewards has unknown key(s) {unknown}; expected keys from {list(DEFAULT_REWARDS)}")
+    for k, v in rewards.items():
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not math.isfinite(v):
+            raise TypeError(f"rewards[{k!r}] must be a finite number, got {v!r}")
+        merged[k] = float(v)
+    return merged
+
+
+def _check_cohs(cohs: Sequence[float] | None) -> np.ndarray:
+    if cohs is None:
+        return np.array(DEFAULT_COHS)
+    try:
+        arr = np.asarray(cohs, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(f"cohs must be a list of coherences in %, got {cohs!r}") from None
+    if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any((arr < 0) | (arr > 100)):
+        raise ValueError(f"cohs must be a non-empty list of coherences between 0 and 100 %, got {cohs!r}")
+    return arr
