@@ -1,11 +1,11 @@
-import os
+import gymnasium as gym
+import matplotlib
+import pytest
 
-os.environ.setdefault("MPLBACKEND", "Agg")
+import neurogym_lite  # noqa: F401  (registers the tasks)
 
-import gymnasium as gym  # noqa: E402
-import pytest  # noqa: E402
-
-import neurogym_lite  # noqa: E402,F401  (registers the tasks)
+# In this process only: kernels started by nbval or JupyterLab keep their inline backend.
+matplotlib.use("Agg")
 
 SEED_TIMING = {"fixation": ("constant", 300), "stimulus": ("constant", 500), "decision": ("constant", 300)}
 
