@@ -1,0 +1,102 @@
+"""Draw one trial of the random-dots task for given settings: the redraw behind notebook 1's
+interactive explorer (sliders for coherence, noise and period durations).
+
+:func:`draw_trial` is a plain function so that it can be tested, and reused, without a browser;
+:func:`trial_explorer` wires it to ipywidgets sliders.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from neurogym_lite.envs.perceptual_decision_making import PerceptualDecisionMaking
+from neurogym_lite.evaluation import ideal_observer_accuracy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = ["draw_trial", "trial_explorer"]
+
+
+def draw_trial(
+    coh: float = 12.8,
+    sigma: float = 1.0,
+    fixation: float = 300,
+    stimulus: float = 500,
+    decision: float = 300,
+    dt: float = 100,
+    ground_truth: int = 0,
+    seed: int = 0,
+    figsize: tuple[float, float] = (9, 5),
+) -> Figure:
+    """Build one trial with these settings and plot what the agent sees, plus the evidence an
+    ideal observer accumulates (stimulus 1 minus stimulus 2, summed over time).
+
+    Invalid settings raise the task's own ``ValueError`` (e.g. a duration that is not a
+    multiple of ``dt``).
+    """
+    import matplotlib.pyplot as plt
+
+    env = PerceptualDecisionMaking(
+        dt=dt, sigma=sigma, cohs=[coh],
+        timing={"fixation": fixation, "stimulus": stimulus, "decision": decision},
+    )
+    env.reset(seed=seed, options={"trial": {"coh": coh, "ground_truth": ground_truth}})
+    ob = env.ob
+    t = np.arange(ob.shape[0]) * dt
+    fig, (ax_ob, ax_ev) = plt.subplots(2, 1, sharex=True, figsize=figsize, height_ratios=[3, 2])
+    for name, color in (("stimulus", "#fde9c9"), ("decision", "#e4e4e4")):
+        ax_ob.axvspan(env.start_t[name] - dt / 2, env.end_t[name] - dt / 2, color=color, lw=0)
+        ax_ev.axvspan(env.start_t[name] - dt / 2, env.end_t[name] - dt / 2, color=color, lw=0,
+                      label=f"{name} period")
+    ax_ob.plot(t, ob[:, 0], drawstyle="steps-mid", color="k", lw=1.5, label="fixation cue")
+    correct = ground_truth + 1
+    for i in (1, 2):
+        tag = " (correct)" if i == correct else ""
+        ax_ob.plot(t, ob[:, i], drawstyle="steps-mid", lw=1.8, label=f"stimulus {i}{tag}")
+    ax_ob.set_ylabel("observation value")
+    ax_ob.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+
+    evidence = np.cumsum(ob[:, 1] - ob[:, 2])
+    ax_ev.axhline(0, color="0.6", lw=0.8)
+    ax_ev.plot(t, evidence, drawstyle="steps-mid", color="C3", lw=2,
+               label="evidence for 1 over 2\n(running sum)")
+    ax_ev.set_ylabel("summed evidence")
+    ax_ev.set_xlabel("time in trial (ms)")
+    ax_ev.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ideal = float(ideal_observer_accuracy(coh, sigma=sigma, dt=dt, stim_duration=stimulus)[0])
+    fig.suptitle(f"One trial: coherence {coh:g}%, sigma {sigma:g}, dt {dt:g} ms; "
+                 f"ideal observer accuracy {ideal:.2f}", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def trial_explorer(**defaults: Any) -> Any:
+    """Sliders for coherence, noise and period durations that redraw :func:`draw_trial`."""
+    try:
+        import ipywidgets as widgets
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError("the trial explorer needs ipywidgets: pip install ipywidgets") from err
+    import matplotlib.pyplot as plt
+
+    def redraw(**kwargs: Any) -> None:
+        draw_trial(**kwargs)
+        plt.show()
+
+    controls = {
+        "coh": widgets.FloatSlider(value=defaults.get("coh", 12.8), min=0, max=100, step=0.1,
+                                   description="coherence %", continuous_update=False),
+        "sigma": widgets.FloatSlider(value=defaults.get("sigma", 1.0), min=0, max=3, step=0.1,
+                                     description="noise sigma", continuous_update=False),
+        "fixation": widgets.IntSlider(value=defaults.get("fixation", 300), min=0, max=1000, step=100,
+                                      description="fixation ms", continuous_update=False),
+        "stimulus": widgets.IntSlider(value=defaults.get("stimulus", 500), min=100, max=3000, step=100,
+                                      description="stimulus ms", continuous_update=False),
+        "decision": widgets.IntSlider(value=defaults.get("decision", 300), min=100, max=1000, step=100,
+                                      description="decision ms", continuous_update=False),
+        "seed": widgets.IntSlider(value=defaults.get("seed", 0), min=0, max=50, description="noise seed",
+                                  continuous_update=False),
+    }
+    return widgets.interact(redraw, **controls)
