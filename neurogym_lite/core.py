@@ -58,6 +58,11 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
     required_periods: ClassVar[tuple[str, ...]] = ()
     #: reward added when a trial runs out of time without the agent ending it
     r_tmax: float = 0.0
+    # Class-level fallbacks of per-instance caches set in ``__init__``/``reset`` (for instances
+    # unpickled from before they existed). The period-name cache is keyed by the whole layout.
+    _act_space: Any = None
+    _n_act: int = 0
+    _period_at_cache: ClassVar[dict[tuple[Any, Any], list[str]]] = {}
 
     ob_names: list[str]
     act_names: list[str]
@@ -93,6 +98,10 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         self._gt: np.ndarray | None = None
         self._gt_list: list[int] = []
         self._period_at: list[str] = []
+        self._period_at_cache = {}  # type: ignore[misc]
+        # ``step``'s fast action check: the action space it was last read from, and its size.
+        self._act_space: Any = None
+        self._n_act = 0
         self.start_ind: dict[str, int] = {}
         self.end_ind: dict[str, int] = {}
 
@@ -245,9 +254,17 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         self._ensure_arrays()
         assert self._gt is not None
         self._gt_list = self._gt.tolist()
-        period_at = [""] * self._n_steps
-        for name, start in self.start_ind.items():
-            period_at[start : self.end_ind[name]] = [name] * (self.end_ind[name] - start)
+        # Most tasks repeat a handful of period layouts, so the per-step period names are built
+        # once per layout (the list is only read, never changed in place).
+        key = (tuple(self.start_ind.items()), tuple(self.end_ind.items()))
+        period_at = self._period_at_cache.get(key)
+        if period_at is None:
+            period_at = [""] * self._n_steps
+            for name, start in self.start_ind.items():
+                period_at[start : self.end_ind[name]] = [name] * (self.end_ind[name] - start)
+            if len(self._period_at_cache) >= 256:
+                self._period_at_cache.clear()
+            self._period_at_cache[key] = period_at
         self._period_at = period_at
         self.t_ind = 0
         self.performance = 0
@@ -274,6 +291,8 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
                 raise ValueError(f"reset options has unknown key(s) {unknown}; expected 'trial'")
             trial_kwargs = dict(options["trial"])
         self.num_tr = 0
+        self._act_space = self.action_space
+        self._n_act = self._n_actions
         self.new_trial(**trial_kwargs)
         return self._ob[0], {"new_trial": False, "gt": self._gt_list[0]}  # type: ignore[index]
 
@@ -299,7 +318,12 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
     def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
         if self._ob is None:
             raise RuntimeError("call reset() before step()")
-        a = self._check_action(action)
+        # Fast path for the common case, a plain int inside the action space that ``reset`` saw;
+        # anything else (numpy integers, bools, bad actions, a replaced space) takes the full check.
+        if type(action) is int and 0 <= action < self._n_act and self.action_space is self._act_space:
+            a = action
+        else:
+            a = self._check_action(action)
         gt = self._gt_list[self.t_ind]
         reward, new_trial = self._step(a)
         t = self.t_ind + 1

@@ -130,13 +130,16 @@ class PerceptualDecisionMaking(TrialEnv):
         self._r_abort = self.rewards["abort"]
         self._r_correct = self.rewards["correct"]
         self._r_fail = self.rewards["fail"]
+        # Noise-free observations and ground truth of each (layout, gt, coh) seen; see _new_trial.
+        self._templates: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
-        unknown = set(kwargs) - {"coh", "ground_truth"}
-        if unknown:
-            raise ValueError(
-                f"unknown trial parameter(s) {sorted(unknown)}; expected 'coh' and/or 'ground_truth'"
-            )
+        if kwargs:
+            unknown = set(kwargs) - {"coh", "ground_truth"}
+            if unknown:
+                raise ValueError(
+                    f"unknown trial parameter(s) {sorted(unknown)}; expected 'coh' and/or 'ground_truth'"
+                )
         rng = self.np_random
         coh = kwargs.get("coh")
         coh = float(self.cohs[rng.integers(len(self.cohs))]) if coh is None else float(coh)
@@ -147,20 +150,58 @@ class PerceptualDecisionMaking(TrialEnv):
         if not 0 <= gt < self.dim_ring:
             raise ValueError(f"ground_truth must be in range({self.dim_ring}), got {gt!r}")
 
-        self.add_period(["fixation", "stimulus", "delay", "decision"])
-        self.add_ob(1.0, period=["fixation", "stimulus", "delay"], where="fixation")
-        signal = np.cos(self.theta - self.theta[gt]) * (coh / 200) + 0.5
-        self.add_ob(signal, period="stimulus", where="stimulus")
+        # This is what add_period / add_ob / add_randn / set_groundtruth would do, written out:
+        # a new trial starts every ~10 steps, so its cost is a large share of a step's. The random
+        # draws are the same calls in the same order, so a seed gives the same trials as before.
+        timing = self._timing
+        e_fix = timing["fixation"].sample(rng)
+        e_stim = e_fix + timing["stimulus"].sample(rng)
+        e_delay = e_stim + timing["delay"].sample(rng)
+        n = e_delay + timing["decision"].sample(rng)
+        self.start_ind = {"fixation": 0, "stimulus": e_fix, "delay": e_stim, "decision": e_delay}
+        self.end_ind = {"fixation": e_fix, "stimulus": e_stim, "delay": e_delay, "decision": n}
+        self._n_steps = n
+        # The noise-free observations and ground truth depend only on the layout, gt and coh.
+        key = (e_fix, e_stim, e_delay, n, gt, coh)
+        template = self._templates.get(key)
+        if template is None:
+            template = self._make_template(e_fix, e_stim, e_delay, n, gt, coh)
+        ob = template[0].copy()
         if self.noise_std > 0:
-            self.add_randn(0.0, self.noise_std, period="stimulus", where="stimulus")
-            np.clip(self.ob[:, 1:], self._stim_low, self._stim_high, out=self.ob[:, 1:])
-        self.set_groundtruth(gt + 1, period="decision")
+            # Same draws as ``standard_normal((stim_steps, dim_ring))`` (C order), same float32
+            # arithmetic as ``signal + noise_std * noise``, done on a contiguous copy (faster
+            # than on the strided block of ``ob``), then written into the stimulus block.
+            stim = rng.standard_normal(template[2].size, dtype=np.float32)
+            stim *= self.noise_std
+            stim += template[2]
+            # Clip to the space's bounds only when needed (never, in practice): a cheap exact test.
+            values = stim.tolist()
+            if min(values) < self._stim_low or max(values) > self._stim_high:
+                np.clip(stim, self._stim_low, self._stim_high, out=stim)
+            ob[e_fix:e_stim, 1:] = stim.reshape(e_stim - e_fix, self.dim_ring)
+        self._ob = ob
+        self._gt = template[1].copy()
         return {"ground_truth": gt, "coh": coh}
 
+    def _make_template(
+        self, e_fix: int, e_stim: int, e_delay: int, n: int, gt: int, coh: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ob = np.zeros((n, 1 + self.dim_ring), dtype=np.float32)
+        ob[:e_delay, 0] = 1.0
+        signal = np.cos(self.theta - self.theta[gt]) * (coh / 200) + 0.5
+        ob[e_fix:e_stim, 1:] = signal.astype(np.float32)
+        stim = ob[e_fix:e_stim, 1:].ravel()  # a contiguous copy: the stimulus block, flattened
+        gts = np.zeros(n, dtype=np.int64)
+        gts[e_delay:n] = gt + 1
+        if len(self._templates) >= 512:  # random durations or many coherences: stay bounded
+            self._templates.clear()
+        self._templates[(e_fix, e_stim, e_delay, n, gt, coh)] = (ob, gts, stim)
+        return ob, gts, stim
+
     def _step(self, action: int) -> tuple[float, bool]:
-        period = self._period_at[self.t_ind]
         if action == 0:
             return 0.0, False
+        period = self._period_at[self.t_ind]
         if period == "fixation":
             return self._r_abort, self.abort
         if period == "decision":
