@@ -1,0 +1,174 @@
+import subprocess
+import sys
+
+import gymnasium as gym
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from stable_baselines3 import PPO
+from stable_baselines3.common.vec_env import DummyVecEnv
+
+import neurogym_lite as ngym
+from neurogym_lite.pretrained import load_pretrained, make_pretrained_env
+from neurogym_lite.wrappers import PassReward
+from tests.conftest import SEED_TIMING
+
+TRACES = ["Fixation cue", "Stim 1", "Stim 2", "Previous reward"]
+
+
+def wrapped():
+    return PassReward(gym.make("PerceptualDecisionMaking-v0", dt=100, timing=SEED_TIMING))
+
+
+@pytest.fixture(scope="module")
+def lstm_model():
+    return load_pretrained()
+
+
+def panel_titles(fig):
+    return [ax.get_title(loc="left") for ax in fig.axes]
+
+
+def test_plot_env_random_agent_panels_and_labels():
+    fig = ngym.utils.plot_env(wrapped(), fig_kwargs={"figsize": (12, 12)}, num_steps=100, ob_traces=TRACES, seed=0)
+    titles = panel_titles(fig)
+    assert titles[:3] == ["Observations", "Actions", "Rewards"] and titles[3].startswith("Trial outcome")
+    assert "random agent" in fig._suptitle.get_text()
+    obs_ax, act_ax, rew_ax, perf_ax = fig.axes
+    assert [t.get_text() for t in obs_ax.get_legend().get_texts()][:4] == TRACES
+    assert [t.get_text() for t in act_ax.get_yticklabels()] == ["fixate", "choice_1", "choice_2"]
+    assert [t.get_text() for t in perf_ax.get_yticklabels()] == ["error", "correct"]
+    for ax in fig.axes:
+        assert ax.get_ylabel()
+    assert "time step" in perf_ax.get_xlabel()
+    # the observation axis carries real values (NeuroGym's has no tick values)
+    assert len(obs_ax.get_yticks()) > 2
+    # the outcome panel has one marker per finished trial, not a trace at every step
+    n_markers = sum(len(line.get_xdata()) for line in perf_ax.get_lines() if line.get_marker() in ("o", "X"))
+    rollout = ngym.run_env(wrapped(), num_steps=100, seed=0)
+    assert n_markers == rollout.num_trials
+    # trial boundaries are marked in every panel
+    assert all(any(line.get_linestyle() == ":" for line in ax.get_lines()) for ax in fig.axes)
+
+
+def test_plot_env_fixed_action_and_fname(tmp_path):
+    out = tmp_path / "fig.png"
+    fig = ngym.plot_env(wrapped(), num_steps=40, def_act=0, fname=str(out), seed=1)
+    assert out.stat().st_size > 10_000
+    assert "fixed action 0 (fixate)" in fig._suptitle.get_text()
+    rollout = ngym.run_env(wrapped(), num_steps=40, def_act=0, seed=1)
+    assert set(rollout.actions) == {0} and rollout.performance.sum() == 0
+
+
+def test_plot_env_without_performance_and_legend():
+    fig = ngym.plot_env(wrapped(), num_steps=30, plot_performance=False, legend=False, name="My task", seed=0)
+    assert len(fig.axes) == 3 and fig._suptitle.get_text().startswith("My task")
+    assert all(ax.get_legend() is None for ax in fig.axes)
+
+
+def test_plot_env_raw_env_uses_observation_names():
+    fig = ngym.plot_env(gym.make("PerceptualDecisionMaking-v0"), num_steps=30, seed=0)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels[:3] == ["fixation", "stimulus_1", "stimulus_2"]
+
+
+def test_plot_env_many_inputs_as_heatmap():
+    env = gym.make("PerceptualDecisionMaking-v0", dim_ring=16)
+    fig = ngym.plot_env(env, num_steps=30, seed=0)
+    assert fig.axes[0].images  # a heat map, with a colour bar, instead of 17 tangled lines
+
+
+@pytest.mark.parametrize("bad", [["a", "b"], ["a", "b", "c", "d", "e"]])
+def test_ob_traces_wrong_length(bad):
+    with pytest.raises(ValueError, match=r"ob_traces has \d labels but the observation has 4 entries"):
+        ngym.plot_env(wrapped(), num_steps=10, ob_traces=bad)
+
+
+def test_ob_traces_not_a_list():
+    with pytest.raises(TypeError, match="ob_traces"):
+        ngym.plot_env(wrapped(), num_steps=10, ob_traces="Fixation")
+
+
+def test_def_act_outside_action_space():
+    with pytest.raises(ValueError, match="def_act"):
+        ngym.plot_env(wrapped(), num_steps=10, def_act=5)
+
+
+def test_vec_env_needs_exactly_one_env():
+    with pytest.raises(ValueError, match="exactly one"):
+        ngym.run_env(DummyVecEnv([wrapped, wrapped]), num_steps=5)
+
+
+def test_run_env_rejects_other_objects():
+    with pytest.raises(TypeError, match="gymnasium Env"):
+        ngym.run_env(object(), num_steps=5)
+
+
+def test_recurrent_model_on_vec_env_like_the_seed(lstm_model):
+    env = PassReward(gym.make("PerceptualDecisionMaking-v0", dt=100, timing=SEED_TIMING))
+    venv = DummyVecEnv([lambda: env])
+    fig = ngym.utils.plot_env(venv, fig_kwargs={"figsize": (12, 12)}, num_steps=100, ob_traces=TRACES,
+                              model=lstm_model, seed=1)
+    assert "RecurrentPPO (LSTM state carried across trials) trained agent" in fig._suptitle.get_text()
+    rollout = ngym.run_env(venv, num_steps=100, model=lstm_model, seed=1)
+    assert rollout.hidden.shape == (100, 64) and rollout.cell.shape == (100, 64)
+    assert rollout.accuracy > 0.6  # the shipped agent is far above chance even on ~10 trials
+
+
+def test_rollout_same_on_plain_and_vec_env(lstm_model):
+    a = ngym.run_env(make_pretrained_env(), num_trials=20, model=lstm_model, seed=3)
+    b = ngym.run_env(DummyVecEnv([make_pretrained_env]), num_trials=20, model=lstm_model, seed=3)
+    assert np.array_equal(a.actions, b.actions) and np.allclose(a.hidden, b.hidden)
+    assert a.trials == b.trials
+
+
+def test_lstm_state_carried_vs_reset(lstm_model):
+    carried = ngym.run_env(make_pretrained_env(), num_trials=30, model=lstm_model, seed=4)
+    reset = ngym.run_env(make_pretrained_env(), num_trials=30, model=lstm_model, seed=4,
+                         reset_state_each_trial=True)
+    # the first trial is identical; afterwards the hidden state at a trial's start differs
+    first = carried.trial_steps(0)
+    assert np.allclose(carried.hidden[first], reset.hidden[first])
+    start = carried.trial_ends[0] + 1
+    assert not np.allclose(carried.hidden[start], reset.hidden[start])
+
+
+def test_non_recurrent_model():
+    env = wrapped()
+    model = PPO("MlpPolicy", env, n_steps=64, batch_size=32, seed=0, device="cpu")
+    fig = ngym.plot_env(env, num_steps=30, model=model, seed=0)
+    assert "PPO trained agent" in fig._suptitle.get_text()
+    assert ngym.run_env(env, num_steps=30, model=model, seed=0).hidden is None
+
+
+def test_rollout_records_everything_consistently():
+    r = ngym.run_env(wrapped(), num_steps=200, seed=5)
+    assert r.obs.shape == (200, 4) and r.obs.dtype == np.float32
+    assert r.actions.shape == r.gt.shape == r.rewards.shape == r.new_trial.shape == (200,)
+    assert len(r.periods) == 200 and r.num_trials == len(r.trials) == r.new_trial.sum()
+    # correct trials are exactly those rewarded with +1 at their end
+    assert np.array_equal(r.performance, (r.rewards[r.trial_ends] == 1.0).astype(int))
+    # the reward input at step t+1 is the reward of step t
+    assert np.allclose(r.obs[1:, 3], r.rewards[:-1])
+    assert set(r.trials[0]) >= {"coh", "ground_truth"}
+    assert r.trial_index[-1] == r.num_trials or r.new_trial[-1]
+
+
+def test_run_env_seed_reproducible():
+    a, b = (ngym.run_env(wrapped(), num_steps=100, seed=9) for _ in range(2))
+    assert np.array_equal(a.obs, b.obs) and np.array_equal(a.actions, b.actions)
+
+
+def test_import_does_not_touch_matplotlib_settings():
+    code = (
+        "import matplotlib as mpl; before = dict(mpl.rcParams); import neurogym_lite, neurogym_lite.plotting; "
+        "import neurogym_lite.explorer; after = dict(mpl.rcParams); "
+        "changed = [k for k in before if before[k] != after[k]]; print(changed); assert not changed"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_plotting_does_not_touch_matplotlib_settings():
+    before = dict(plt.rcParams)
+    ngym.plot_env(wrapped(), num_steps=20, seed=0)
+    assert dict(plt.rcParams) == before
