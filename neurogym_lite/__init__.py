@@ -10,8 +10,8 @@ from neurogym_lite import utils, wrappers
 from neurogym_lite.core import TrialEnv
 from neurogym_lite.envs import TASKS, PerceptualDecisionMaking, register_all
 from neurogym_lite.make import make_env
-from neurogym_lite.rollout import Rollout, run_env
 from neurogym_lite.plotting import plot_env
+from neurogym_lite.rollout import Rollout, run_env
 
 __version__ = "0.1.0"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import TypeVar
 
-__all__ = ["ENV_VAR", "is_smoke_test", "pick", "describe"]
+__all__ = ["ENV_VAR", "describe", "is_smoke_test", "pick"]
 
 ENV_VAR = "NEUROGYM_LITE_SMOKE"
 T = TypeVar("T")

@@ -13,7 +13,7 @@ from typing import Any
 
 import gymnasium as gym
 
-__all__ = ["PRETRAINED", "load_pretrained", "pretrained_info", "make_pretrained_env"]
+__all__ = ["PRETRAINED", "load_pretrained", "make_pretrained_env", "pretrained_info"]
 
 PRETRAINED = "pdm_lstm"
 

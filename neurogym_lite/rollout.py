@@ -13,7 +13,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-__all__ = ["Rollout", "run_env", "describe_agent"]
+__all__ = ["Rollout", "describe_agent", "run_env"]
 
 MAX_STEPS_FOR_TRIALS = 1_000_000
 

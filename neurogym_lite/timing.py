@@ -50,7 +50,7 @@ def _is_number(x: Any) -> bool:
 
 
 def _nearest_steps(ms: float, dt: float) -> int:
-    return int(math.floor(ms / dt + 0.5))
+    return math.floor(ms / dt + 0.5)
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def _fixed_steps(period: str, ms: Any, dt: float) -> int:
             f"timing[{period!r}]: duration {ms:g} ms is not a multiple of dt={dt:g} ms; "
             f"use a multiple of dt such as {lo:g} or {hi:g}"
         )
-    return int(round(steps))
+    return round(steps)
 
 
 def _numbers(period: str, kind: str, params: Any, n: Sequence[int]) -> tuple[float, ...]:

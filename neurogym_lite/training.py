@@ -12,7 +12,7 @@ from typing import Any
 
 import gymnasium as gym
 
-__all__ = ["RECIPE", "SEED_TIMING", "make_vec_env", "make_model"]
+__all__ = ["RECIPE", "SEED_TIMING", "make_model", "make_vec_env"]
 
 #: The seed notebook's task timing (ms).
 SEED_TIMING: dict[str, Any] = {
