@@ -89,7 +89,7 @@ def test_trial_accuracy_callback_counts_every_trial():
                          policy_kwargs={"lstm_hidden_size": 8})
     callback = TrialAccuracyCallback(log_every=64, window=1000)
     model.learn(256, callback=callback)
-    steps, trials, accs = zip(*callback.history)
+    steps, trials, accs = zip(*callback.history, strict=True)
     assert steps[0] == 64 and steps[-1] == 256 and list(trials) == sorted(trials)
     # 2 envs x 128 steps: each trial lasts at most 11 steps and at least 9 (choice at decision start)
     assert 2 * (128 // 11) <= callback.n_trials <= 2 * (128 // 9 + 1)
