@@ -1,0 +1,215 @@
+"""Random-dots motion discrimination, reaction-time version (Roitman & Shadlen 2002)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from gymnasium import spaces
+
+from neurogym_lite.core import TrialEnv
+from neurogym_lite.envs.perceptual_decision_making import _check_cohs
+from neurogym_lite.timing import TimingSpec
+
+DEFAULT_RT_REWARDS: dict[str, float] = {"abort": -0.1, "correct": 1.0, "fail": -1.0, "miss": 0.0}
+
+
+class PerceptualDecisionMakingRT(TrialEnv):
+    r"""Random-dots motion discrimination in which the agent answers whenever it is ready.
+
+    ## Description
+    As in :class:`~neurogym_lite.envs.PerceptualDecisionMaking`, a patch of dots moves with a
+    *coherence* (in %) towards one of ``dim_ring`` directions, but here the stimulus stays on
+    until the agent chooses or a deadline passes, and choosing ends the trial at once: the
+    agent decides both *what* to answer and *when* (Roitman & Shadlen 2002). The fixation cue
+    turns off at stimulus onset, the "go" signal: from then on the agent may respond.
+
+    ## Periods (one trial)
+    | period     | default  | fixation cue | stimulus       | correct action       |
+    |------------|----------|--------------|----------------|----------------------|
+    | `fixation` | 300 ms   | 1            | 0              | 0 (fixate)           |
+    | `stimulus` | 2000 ms  | 0            | signal + noise | ``1 + ground_truth`` |
+
+    The `stimulus` duration is the *deadline*: the trial ends when the agent chooses, or at
+    the end of the `stimulus` period if it never does.
+
+    ## Observation Space
+    ``Box(shape=(1 + dim_ring,), dtype=float32)``
+
+    | index | name         | range     | meaning                                                            |
+    |-------|--------------|-----------|--------------------------------------------------------------------|
+    | 0     | `fixation`   | {0, 1}    | 1 during `fixation`, 0 once the stimulus is on (go signal)         |
+    | 1..n  | `stimulus_i` | see below | ``cos(theta_i - theta_gt) * coh/200 + 0.5`` plus N(0, sigma²/dt) noise |
+
+    The stimulus channels are bounded (and clipped) 10 noise standard deviations beyond the
+    signal's range, exactly as in ``PerceptualDecisionMaking``.
+
+    ## Action Space
+    ``Discrete(1 + dim_ring)``: 0 = fixate (keep watching), ``i`` = choose direction ``i``.
+
+    ## Rewards
+    | event                                     | reward (default)             | ends the trial |
+    |-------------------------------------------|------------------------------|----------------|
+    | any choice during `fixation` (abort)      | ``rewards['abort']`` (-0.1)  | if ``abort``   |
+    | the correct choice during `stimulus`      | ``rewards['correct']`` (+1)  | yes            |
+    | a wrong choice during `stimulus`          | ``rewards['fail']`` (-1)     | yes            |
+    | no choice by the deadline                 | ``rewards['miss']`` (0)      | yes            |
+    | anything else                             | 0                            | no             |
+
+    **Speed against accuracy.** Trials follow one another, so an agent that answers early
+    fits more trials, and more reward, into the same time (and ``gamma < 1`` discounts late
+    rewards as well). With ``fail = 0`` a guess costs nothing, and guessing at stimulus onset
+    (half right, in the shortest possible trials) beats watching the dots: the agent learns to
+    respond immediately, whatever the coherence. A cost for errors (default ``fail = -1``: a
+    guess is then worth nothing on average) makes it worth collecting evidence, and the agent
+    learns to wait longer when the evidence is weak, as monkeys do. Make ``fail`` more negative
+    for a slower, more accurate agent.
+
+    ``info['performance']`` is 1 for a correct choice, 0 otherwise (wrong, aborted, no choice).
+
+    ## Starting State and Episode End
+    Each trial draws ``coh`` uniformly from ``cohs`` and ``ground_truth`` (0-based direction)
+    uniformly from ``range(dim_ring)``. Trials follow one another in one endless episode. The
+    step that ends a trial gives ``info['trial']`` of **the trial that just ended**:
+    ``{'ground_truth', 'coh', 'stim_onset_step', 'response_step', 'rt'}`` where
+    ``stim_onset_step`` is the trial step at which the stimulus appeared, ``response_step`` the
+    trial step of the choice and ``rt`` the reaction time in ms, counted from stimulus onset
+    (a choice at the first stimulus step has ``rt = dt``: the agent saw one frame of dots).
+    ``response_step`` and ``rt`` are ``None`` when the trial ended without a choice during the
+    stimulus (abort or deadline).
+
+    ## Arguments
+    ``dt`` (ms per step, default 100), ``rewards`` (dict with keys ``abort``, ``correct``,
+    ``fail``, ``miss``, merged with the defaults), ``timing`` (dict, merged with the defaults;
+    ``stimulus`` is the deadline), ``cohs`` (coherences in %, default 0, 6.4, 12.8, 25.6, 51.2),
+    ``sigma`` (noise, default 1.0: the per-step standard deviation is ``sigma / sqrt(dt)``),
+    ``dim_ring`` (number of directions, default 2), ``abort`` (whether choosing during fixation
+    ends the trial, default False).
+    """
+
+    default_timing: ClassVar[Mapping[str, TimingSpec]] = {"fixation": 300, "stimulus": 2000}
+    required_periods: ClassVar[tuple[str, ...]] = ("stimulus",)
+
+    def __init__(
+        self,
+        dt: float = 100,
+        rewards: Mapping[str, float] | None = None,
+        timing: Mapping[str, TimingSpec] | None = None,
+        cohs: Sequence[float] | None = None,
+        sigma: float = 1.0,
+        dim_ring: int = 2,
+        abort: bool = False,
+    ) -> None:
+        self.rewards = _check_rt_rewards(rewards)
+        self.cohs = _check_cohs(cohs)
+        if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.number)):
+            raise TypeError(f"sigma must be a non-negative number, got {sigma!r}")
+        if not math.isfinite(sigma) or sigma < 0:
+            raise ValueError(f"sigma must be a non-negative number, got {sigma!r}")
+        if isinstance(dim_ring, bool) or not isinstance(dim_ring, (int, np.integer)):
+            raise TypeError(f"dim_ring must be an integer >= 2, got {dim_ring!r}")
+        if dim_ring < 2:
+            raise ValueError(f"dim_ring must be an integer >= 2, got {dim_ring!r}")
+        if not isinstance(abort, (bool, np.bool_)):
+            raise TypeError(f"abort must be True or False, got {abort!r}")
+        super().__init__(dt=dt, timing=timing)
+
+        self.sigma = float(sigma)
+        self.noise_std = self.sigma / math.sqrt(self.dt)
+        self.dim_ring = int(dim_ring)
+        self.abort = bool(abort)
+        self.theta = np.linspace(0, 2 * np.pi, self.dim_ring + 1)[:-1]
+        self.ob_names = ["fixation"] + [f"stimulus_{i + 1}" for i in range(self.dim_ring)]
+        self.act_names = ["fixate"] + [f"choice_{i + 1}" for i in range(self.dim_ring)]
+        max_signal = float(self.cohs.max()) / 200
+        self._stim_low = np.float32(min(0.0, 0.5 - max_signal - 10 * self.noise_std))
+        self._stim_high = np.float32(0.5 + max_signal + 10 * self.noise_std)
+        low = np.full(1 + self.dim_ring, self._stim_low, dtype=np.float32)
+        high = np.full(1 + self.dim_ring, self._stim_high, dtype=np.float32)
+        low[0], high[0] = 0.0, 1.0
+        self.observation_space = spaces.Box(low, high, dtype=np.float32)
+        self.action_space = spaces.Discrete(1 + self.dim_ring)
+        self._r_abort = self.rewards["abort"]
+        self._r_correct = self.rewards["correct"]
+        self._r_fail = self.rewards["fail"]
+        self._r_miss = self.rewards["miss"]
+
+    def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
+        unknown = set(kwargs) - {"coh", "ground_truth"}
+        if unknown:
+            raise ValueError(
+                f"unknown trial parameter(s) {sorted(unknown)}; expected 'coh' and/or 'ground_truth'"
+            )
+        rng = self.np_random
+        coh = kwargs.get("coh")
+        coh = float(self.cohs[rng.integers(len(self.cohs))]) if coh is None else float(coh)
+        if not 0 <= coh <= 100:
+            raise ValueError(f"coh must be a coherence in % between 0 and 100, got {coh!r}")
+        gt = kwargs.get("ground_truth")
+        gt = int(rng.integers(self.dim_ring)) if gt is None else int(gt)
+        if not 0 <= gt < self.dim_ring:
+            raise ValueError(f"ground_truth must be in range({self.dim_ring}), got {gt!r}")
+
+        self.add_period(["fixation", "stimulus"])
+        self.add_ob(1.0, period="fixation", where="fixation")
+        signal = np.cos(self.theta - self.theta[gt]) * (coh / 200) + 0.5
+        self.add_ob(signal, period="stimulus", where="stimulus")
+        if self.noise_std > 0:
+            self.add_randn(0.0, self.noise_std, period="stimulus", where="stimulus")
+            np.clip(self.ob[:, 1:], self._stim_low, self._stim_high, out=self.ob[:, 1:])
+        self.set_groundtruth(gt + 1, period="stimulus")
+        return {"ground_truth": gt, "coh": coh, "stim_onset_step": self.start_ind["stimulus"],
+                "response_step": None, "rt": None}
+
+    def _step(self, action: int) -> tuple[float, bool]:
+        t = self.t_ind
+        period = self._period_at[t]
+        if period == "fixation":
+            if action == 0:
+                return 0.0, False
+            return self._r_abort, self.abort
+        # stimulus: any choice ends the trial
+        if action == 0:
+            return (self._r_miss, True) if t == self._n_steps - 1 else (0.0, False)
+        onset = self.trial["stim_onset_step"]
+        self.trial["response_step"] = t
+        self.trial["rt"] = (t - onset + 1) * self.dt
+        if action == self._gt_list[t]:
+            self.performance = 1
+            return self._r_correct, True
+        return self._r_fail, True
+
+    @property
+    def reward_bounds(self) -> tuple[float, float]:
+        values = [0.0, *self.rewards.values()]
+        values += [v + self.r_tmax for v in values]
+        return (min(values), max(values))
+
+    def _describe_extra(self) -> list[str]:
+        return [
+            "  rewards: " + ", ".join(f"{k} {v:+g}" for k, v in self.rewards.items()),
+            "  coherences (percent): " + ", ".join(f"{c:g}" for c in self.cohs),
+            f"  noise: sigma={self.sigma:g} (std {self.noise_std:.3g} per step), "
+            f"abort on early choice: {self.abort}",
+            "  reaction time: choosing during the stimulus ends the trial; stimulus = deadline",
+        ]
+
+
+def _check_rt_rewards(rewards: Mapping[str, float] | None) -> dict[str, float]:
+    merged = dict(DEFAULT_RT_REWARDS)
+    if rewards is None:
+        return merged
+    if not isinstance(rewards, Mapping):
+        raise TypeError(f"rewards must be a dict with keys from {list(DEFAULT_RT_REWARDS)}, got {rewards!r}")
+    unknown = [k for k in rewards if k not in DEFAULT_RT_REWARDS]
+    if unknown:
+        raise ValueError(
+            f"rewards has unknown key(s) {unknown}; expected keys from {list(DEFAULT_RT_REWARDS)}"
+        )
+    for k, v in rewards.items():
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not math.isfinite(v):
+            raise TypeError(f"rewards[{k!r}] must be a finite number, got {v!r}")
+        merged[k] = float(v)
+    return merged
