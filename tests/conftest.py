@@ -24,3 +24,11 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_torch_thread():
+    # Small LSTMs run several times faster on one thread than on contended threads (2-core CI).
+    import torch
+
+    torch.set_num_threads(1)
