@@ -70,7 +70,8 @@ def test_seed_workflow_runs_unchanged(tmp_path):
     script = tmp_path / "seed.py"
     script.write_text(SEED_CODE)
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600,
-                          env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"}, cwd=tmp_path)
+                          env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"},
+                          cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "SEED WORKFLOW DONE" in done.stdout
     assert "PerceptualDecisionMaking-v0" in done.stdout and "timing" in done.stdout
