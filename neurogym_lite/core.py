@@ -53,7 +53,7 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
     parameters of **the trial that just ended** (NeuroGym reports the next trial's instead).
     """
 
-    metadata: ClassVar[dict[str, Any]] = {"render_modes": []}
+    metadata: dict[str, Any] = {"render_modes": []}  # noqa: RUF012 (gymnasium declares it so)
     default_timing: ClassVar[Mapping[str, TimingSpec]] = {}
     required_periods: ClassVar[tuple[str, ...]] = ()
     #: reward added when a trial runs out of time without the agent ending it
@@ -155,7 +155,7 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
 
     def _ensure_arrays(self) -> np.ndarray:
         if self._ob is None:
-            shape = (self._n_steps, *self.observation_space.shape)
+            shape = (self._n_steps, *(self.observation_space.shape or ()))
             self._ob = np.zeros(shape, dtype=np.float32)
             self._gt = np.zeros(self._n_steps, dtype=np.int64)
         return self._ob

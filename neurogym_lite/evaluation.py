@@ -189,7 +189,7 @@ def _ring_accuracy_mc(cohs: np.ndarray, s: float, n_steps: int, dim_ring: int, n
 def ideal_observer(env: gym.Env, n_duration_samples: int = 2000) -> dict[float, float]:
     """The ideal observer's accuracy for each coherence of a ``PerceptualDecisionMaking`` env
     (read from the env: its ``cohs``, ``sigma``, ``dt``, ``dim_ring`` and stimulus timing)."""
-    task = env.unwrapped
+    task: Any = env.unwrapped
     for attr in ("cohs", "sigma", "dt", "dim_ring", "_timing"):
         if not hasattr(task, attr):
             raise TypeError(f"ideal_observer needs a PerceptualDecisionMaking-like env; {type(task).__name__} has no {attr!r}")

@@ -97,7 +97,7 @@ def plot_rollout(
     if len(labels) != n_obs:
         raise ValueError(f"ob_traces has {len(labels)} labels but the observation has {n_obs} entries")
     n_panels = 4 if plot_performance else 3
-    kwargs = {"figsize": (11, 2.2 * n_panels + 0.6), "sharex": True}
+    kwargs: dict[str, Any] = {"figsize": (11, 2.2 * n_panels + 0.6), "sharex": True}
     kwargs.update(fig_kwargs or {})
     kwargs.setdefault("sharex", True)
     fig, axes = plt.subplots(n_panels, 1, **kwargs)
