@@ -44,27 +44,29 @@ def draw_trial(
         timing={"fixation": fixation, "stimulus": stimulus, "decision": decision},
     )
     env.reset(seed=seed, options={"trial": {"coh": coh, "ground_truth": ground_truth}})
-    ob = env.ob
+    # Each step covers [t, t + dt): draw step edges so that traces and period shading line up.
+    ob = np.vstack([env.ob, env.ob[-1:]])
     t = np.arange(ob.shape[0]) * dt
     fig, (ax_ob, ax_ev) = plt.subplots(2, 1, sharex=True, figsize=figsize, height_ratios=[3, 2])
     for name, color in (("stimulus", "#fde9c9"), ("decision", "#e4e4e4")):
-        ax_ob.axvspan(env.start_t[name] - dt / 2, env.end_t[name] - dt / 2, color=color, lw=0)
-        ax_ev.axvspan(env.start_t[name] - dt / 2, env.end_t[name] - dt / 2, color=color, lw=0,
-                      label=f"{name} period")
-    ax_ob.plot(t, ob[:, 0], drawstyle="steps-mid", color="k", lw=1.5, label="fixation cue")
+        ax_ob.axvspan(env.start_t[name], env.end_t[name], color=color, lw=0)
+        ax_ev.axvspan(env.start_t[name], env.end_t[name], color=color, lw=0, label=f"{name} period")
+    ax_ob.plot(t, ob[:, 0], drawstyle="steps-post", color="k", lw=1.5, label="fixation cue")
     correct = ground_truth + 1
     for i in (1, 2):
         tag = " (correct)" if i == correct else ""
-        ax_ob.plot(t, ob[:, i], drawstyle="steps-mid", lw=1.8, label=f"stimulus {i}{tag}")
+        ax_ob.plot(t, ob[:, i], drawstyle="steps-post", lw=1.8, label=f"stimulus {i}{tag}")
     ax_ob.set_ylabel("observation value")
     ax_ob.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
 
     evidence = np.cumsum(ob[:, 1] - ob[:, 2])
+    evidence[-1] = evidence[-2]  # the repeated last row is only an edge, not another sample
     ax_ev.axhline(0, color="0.6", lw=0.8)
-    ax_ev.plot(t, evidence, drawstyle="steps-mid", color="C3", lw=2,
+    ax_ev.plot(t, evidence, drawstyle="steps-post", color="C3", lw=2,
                label="evidence for 1 over 2\n(running sum)")
     ax_ev.set_ylabel("summed evidence")
     ax_ev.set_xlabel("time in trial (ms)")
+    ax_ev.set_xlim(0, t[-1])
     ax_ev.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ideal = float(ideal_observer_accuracy(coh, sigma=sigma, dt=dt, stim_duration=stimulus)[0])
     fig.suptitle(f"One trial: coherence {coh:g}%, sigma {sigma:g}, dt {dt:g} ms; "
@@ -85,18 +87,20 @@ def trial_explorer(**defaults: Any) -> Any:
         draw_trial(**kwargs)
         plt.show()
 
+    # "initial" keeps the labels whole (ipywidgets' default width cuts "coherence %" short).
+    style = {"description_width": "initial"}
     controls = {
         "coh": widgets.FloatSlider(value=defaults.get("coh", 12.8), min=0, max=100, step=0.1,
-                                   description="coherence %", continuous_update=False),
+                                   description="coherence %", continuous_update=False, style=style),
         "sigma": widgets.FloatSlider(value=defaults.get("sigma", 1.0), min=0, max=3, step=0.1,
-                                     description="noise sigma", continuous_update=False),
+                                     description="noise sigma", continuous_update=False, style=style),
         "fixation": widgets.IntSlider(value=defaults.get("fixation", 300), min=0, max=1000, step=100,
-                                      description="fixation ms", continuous_update=False),
+                                      description="fixation ms", continuous_update=False, style=style),
         "stimulus": widgets.IntSlider(value=defaults.get("stimulus", 500), min=100, max=3000, step=100,
-                                      description="stimulus ms", continuous_update=False),
+                                      description="stimulus ms", continuous_update=False, style=style),
         "decision": widgets.IntSlider(value=defaults.get("decision", 300), min=100, max=1000, step=100,
-                                      description="decision ms", continuous_update=False),
+                                      description="decision ms", continuous_update=False, style=style),
         "seed": widgets.IntSlider(value=defaults.get("seed", 0), min=0, max=50, description="noise seed",
-                                  continuous_update=False),
+                                  continuous_update=False, style=style),
     }
     return widgets.interact(redraw, **controls)

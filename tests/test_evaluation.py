@@ -107,7 +107,7 @@ def test_draw_trial_redraws_with_new_settings():
     assert max(stim1) == pytest.approx(0.5 + 51.2 / 200)
     assert "coherence 51.2%" in fig._suptitle.get_text() and ev_ax.get_xlabel() == "time in trial (ms)"
     fig2 = draw_trial(coh=0.0, sigma=0.0, stimulus=800)
-    assert len(fig2.axes[0].get_lines()[1].get_ydata()) == 3 + 8 + 3
+    assert len(fig2.axes[0].get_lines()[1].get_ydata()) == 3 + 8 + 3 + 1  # 14 steps: 15 edges
     plt.close("all")
     with pytest.raises(ValueError, match="not a multiple of dt"):
         draw_trial(stimulus=550)
