@@ -196,3 +196,33 @@ def test_align_states_bad_input():
         an.align_states(np.zeros((3, 3)))
     with pytest.raises(ValueError, match="states must be"):
         an.align_states(rollout, states="gates")
+
+
+def test_fit_from_a_start_matches_the_grid_fit():
+    rng = np.random.default_rng(4)
+    n = np.full(COHS.size, 800)
+    k = rng.binomial(n, weibull(COHS, alpha=6.0, beta=1.2))
+    grid = an.fit_psychometric(COHS, k, n)
+    k2 = rng.binomial(n, weibull(COHS, alpha=6.0, beta=1.2))
+    assert an.fit_psychometric(COHS, k2, n, start=grid).threshold == pytest.approx(
+        an.fit_psychometric(COHS, k2, n).threshold, rel=1e-3)
+    with pytest.raises(TypeError, match="start"):
+        an.fit_psychometric(COHS, k, n, kind="weibull", fit_lapse=True, start=grid)
+
+
+def test_pca_remove_time_mean_finds_the_axis_along_which_trials_differ():
+    rng = np.random.default_rng(5)
+    clock = np.zeros(6)
+    clock[0] = 1.0
+    choice_axis = np.zeros(6)
+    choice_axis[1] = 1.0
+    ramp = np.linspace(-5, 5, 8)  # every trial sweeps along `clock` (big), trials differ along `choice_axis`
+    signs = rng.choice([-1.0, 1.0], size=40)
+    x = ramp[None, :, None] * clock + signs[:, None, None] * np.linspace(0, 1, 8)[None, :, None] * choice_axis
+    x += 0.01 * rng.standard_normal(x.shape)
+    assert abs(an.pca_fit(x, 1).components[0] @ clock) > 0.99
+    pca = an.pca_fit(x, 1, remove_time_mean=True)
+    assert abs(pca.components[0] @ choice_axis) > 0.99 and pca.time_mean.shape == (8, 6)
+    assert pca.transform(x[0]).shape == (8, 1)
+    with pytest.raises(ValueError, match="units"):
+        pca.transform(np.zeros((3, 5)))

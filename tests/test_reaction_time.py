@@ -28,7 +28,8 @@ def test_registered_and_exported():
 
 def test_defaults_and_trial_structure(env):
     u = PerceptualDecisionMakingRT()
-    assert u.rewards == {"abort": -0.1, "correct": 1.0, "fail": -1.0, "miss": 0.0}
+    assert u.rewards == {"abort": -0.1, "correct": 1.0, "fail": -2.0, "miss": -2.0}
+    assert u.timing == {"fixation": 300, "stimulus": 1000}
     assert u.dt == 100 and u.sigma == 1.0 and u.dim_ring == 2 and u.abort is False
     assert list(u.cohs) == [0, 6.4, 12.8, 25.6, 51.2]
     env.reset(seed=0)
@@ -119,8 +120,8 @@ def test_env_checkers_pass_without_warnings():
 
 
 def test_pass_reward_bounds_cover_the_rewards():
-    env = ngym.make_env("PerceptualDecisionMakingRT-v0", rewards={"fail": -2.0})
-    assert env.observation_space.low[-1] == -2.0 and env.observation_space.high[-1] == 1.0
+    env = ngym.make_env("PerceptualDecisionMakingRT-v0", rewards={"fail": -3.0})
+    assert env.observation_space.low[-1] == -3.0 and env.observation_space.high[-1] == 1.0
 
 
 def test_pickle_round_trip(env):
@@ -133,7 +134,7 @@ def test_pickle_round_trip(env):
 
 def test_print_describes_the_task(env):
     text = str(env)
-    for needle in ("PerceptualDecisionMakingRT-v0", "fixation: 300 ms", "stimulus: 1000 ms", "fail -1", "miss +0"):
+    for needle in ("PerceptualDecisionMakingRT-v0", "fixation: 300 ms", "stimulus: 1000 ms", "fail -2", "miss -2"):
         assert needle in text, needle
 
 

@@ -13,7 +13,7 @@ from neurogym_lite.core import TrialEnv
 from neurogym_lite.envs.perceptual_decision_making import _check_cohs
 from neurogym_lite.timing import TimingSpec
 
-DEFAULT_RT_REWARDS: dict[str, float] = {"abort": -0.1, "correct": 1.0, "fail": -1.0, "miss": 0.0}
+DEFAULT_RT_REWARDS: dict[str, float] = {"abort": -0.1, "correct": 1.0, "fail": -2.0, "miss": -2.0}
 
 
 class PerceptualDecisionMakingRT(TrialEnv):
@@ -30,7 +30,7 @@ class PerceptualDecisionMakingRT(TrialEnv):
     | period     | default  | fixation cue | stimulus       | correct action       |
     |------------|----------|--------------|----------------|----------------------|
     | `fixation` | 300 ms   | 1            | 0              | 0 (fixate)           |
-    | `stimulus` | 2000 ms  | 0            | signal + noise | ``1 + ground_truth`` |
+    | `stimulus` | 1000 ms  | 0            | signal + noise | ``1 + ground_truth`` |
 
     The `stimulus` duration is the *deadline*: the trial ends when the agent chooses, or at
     the end of the `stimulus` period if it never does.
@@ -54,18 +54,21 @@ class PerceptualDecisionMakingRT(TrialEnv):
     |-------------------------------------------|------------------------------|----------------|
     | any choice during `fixation` (abort)      | ``rewards['abort']`` (-0.1)  | if ``abort``   |
     | the correct choice during `stimulus`      | ``rewards['correct']`` (+1)  | yes            |
-    | a wrong choice during `stimulus`          | ``rewards['fail']`` (-1)     | yes            |
-    | no choice by the deadline                 | ``rewards['miss']`` (0)      | yes            |
+    | a wrong choice during `stimulus`          | ``rewards['fail']`` (-2)     | yes            |
+    | no choice by the deadline                 | ``rewards['miss']`` (-2)     | yes            |
     | anything else                             | 0                            | no             |
 
     **Speed against accuracy.** Trials follow one another, so an agent that answers early
     fits more trials, and more reward, into the same time (and ``gamma < 1`` discounts late
     rewards as well). With ``fail = 0`` a guess costs nothing, and guessing at stimulus onset
     (half right, in the shortest possible trials) beats watching the dots: the agent learns to
-    respond immediately, whatever the coherence. A cost for errors (default ``fail = -1``: a
-    guess is then worth nothing on average) makes it worth collecting evidence, and the agent
-    learns to wait longer when the evidence is weak, as monkeys do. Make ``fail`` more negative
-    for a slower, more accurate agent.
+    respond after one frame, whatever the coherence. A cost for errors makes evidence worth
+    collecting: with the default ``fail = -2`` a blind guess loses 0.5 on average, and the
+    recipe of notebook 2 trains an agent that waits longer when the evidence is weak, as monkeys
+    do (Roitman & Shadlen 2002). ``miss`` must cost about as much as an error, or not answering
+    at all becomes the safest policy; for the same reason the default deadline is short
+    (1000 ms): with a 2000 ms deadline the miss penalty arrives so long after the steps that
+    caused it that training sometimes settles on never answering.
 
     ``info['performance']`` is 1 for a correct choice, 0 otherwise (wrong, aborted, no choice).
 
@@ -89,7 +92,7 @@ class PerceptualDecisionMakingRT(TrialEnv):
     ends the trial, default False).
     """
 
-    default_timing: ClassVar[Mapping[str, TimingSpec]] = {"fixation": 300, "stimulus": 2000}
+    default_timing: ClassVar[Mapping[str, TimingSpec]] = {"fixation": 300, "stimulus": 1000}
     required_periods: ClassVar[tuple[str, ...]] = ("stimulus",)
 
     def __init__(
