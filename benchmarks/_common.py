@@ -80,6 +80,38 @@ def run_worker(python: str, script: Path, args: dict[str, Any], timeout: float |
     return json.loads(lines[-1])
 
 
+class Worker:
+    """A long-lived worker: the first stdin line configures it, then one JSON line per request."""
+
+    def __init__(self, python: str, script: Path, config: dict[str, Any]) -> None:
+        env = dict(os.environ)
+        for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            env[var] = str(config.get("threads", 1))
+        env.pop("PYTHONPATH", None)
+        self.proc = subprocess.Popen([python, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, env=env, cwd=str(HERE))
+        self.ask(config)  # answered with {"ready": ...} once its envs are built
+
+    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError(f"worker {self.proc.args} exited with {self.proc.wait()}")
+            if line.startswith("{"):
+                return json.loads(line)
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
 def versions(python: str) -> dict[str, str]:
     code = (
         "import json, sys, importlib.metadata as m\n"
@@ -89,7 +121,7 @@ def versions(python: str) -> dict[str, str]:
         "    except Exception: pass\n"
         "print(json.dumps(out))\n"
     )
-    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, cwd=str(HERE))
     return json.loads(out.stdout)
 
 
