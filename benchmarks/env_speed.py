@@ -59,7 +59,7 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=100_000, help="timed steps per single-env set-up")
     ap.add_argument("--vec-steps", type=int, default=40_000, help="timed env steps per DummyVecEnv set-up")
     ap.add_argument("--profile", action="store_true", help="only profile neurogym_lite (cProfile) and exit")
-    ap.add_argument("--out", default="env_speed.json")
+    ap.add_argument("--out", default="env_speed.json", help="file name in benchmarks/results/, or a path")
     a = ap.parse_args()
     if a.profile:
         profile(a.steps)

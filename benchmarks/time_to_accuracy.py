@@ -91,7 +91,7 @@ def main() -> None:
     ap.add_argument("--eval-trials", type=int, default=300)
     ap.add_argument("--stay", type=int, default=3, help="evaluations in a row >= 0.82 that count as staying")
     ap.add_argument("--threads", type=int, default=1, help="torch.set_num_threads on both sides")
-    ap.add_argument("--out", default="time_to_accuracy.json")
+    ap.add_argument("--out", default="time_to_accuracy.json", help="file name in benchmarks/results/, or a path")
     a = ap.parse_args()
 
     check_recipe_matches()
