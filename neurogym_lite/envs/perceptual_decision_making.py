@@ -83,6 +83,8 @@ class PerceptualDecisionMaking(TrialEnv):
         "decision": 100,
     }
     required_periods: ClassVar[tuple[str, ...]] = ("stimulus", "decision")
+    #: reward names and defaults; the ``rewards`` argument is merged into these
+    default_rewards: ClassVar[Mapping[str, float]] = DEFAULT_REWARDS
 
     def __init__(
         self,
@@ -94,7 +96,7 @@ class PerceptualDecisionMaking(TrialEnv):
         dim_ring: int = 2,
         abort: bool = False,
     ) -> None:
-        self.rewards = _check_rewards(rewards)
+        self.rewards = _check_rewards(rewards, self.default_rewards)
         self.cohs = _check_cohs(cohs)
         if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.number)):
             raise TypeError(f"sigma must be a non-negative number, got {sigma!r}")
@@ -226,15 +228,15 @@ class PerceptualDecisionMaking(TrialEnv):
         ]
 
 
-def _check_rewards(rewards: Mapping[str, float] | None) -> dict[str, float]:
-    merged = dict(DEFAULT_REWARDS)
+def _check_rewards(rewards: Mapping[str, float] | None, defaults: Mapping[str, float]) -> dict[str, float]:
+    merged = dict(defaults)
     if rewards is None:
         return merged
     if not isinstance(rewards, Mapping):
-        raise TypeError(f"rewards must be a dict with keys from {list(DEFAULT_REWARDS)}, got {rewards!r}")
-    unknown = [k for k in rewards if k not in DEFAULT_REWARDS]
+        raise TypeError(f"rewards must be a dict with keys from {list(defaults)}, got {rewards!r}")
+    unknown = [k for k in rewards if k not in defaults]
     if unknown:
-        raise ValueError(f"rewards has unknown key(s) {unknown}; expected keys from {list(DEFAULT_REWARDS)}")
+        raise ValueError(f"rewards has unknown key(s) {unknown}; expected keys from {list(defaults)}")
     for k, v in rewards.items():
         if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not math.isfinite(v):
             raise TypeError(f"rewards[{k!r}] must be a finite number, got {v!r}")

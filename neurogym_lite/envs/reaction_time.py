@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-from gymnasium import spaces
 
-from neurogym_lite.core import TrialEnv
-from neurogym_lite.envs.perceptual_decision_making import _check_cohs
+from neurogym_lite.envs.perceptual_decision_making import PerceptualDecisionMaking
 from neurogym_lite.timing import TimingSpec
 
 DEFAULT_RT_REWARDS: dict[str, float] = {"abort": -0.1, "correct": 1.0, "fail": -2.0, "miss": -2.0}
 
 
-class PerceptualDecisionMakingRT(TrialEnv):
+class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     r"""Random-dots motion discrimination in which the agent answers whenever it is ready.
 
     ## Description
@@ -94,6 +91,7 @@ class PerceptualDecisionMakingRT(TrialEnv):
 
     default_timing: ClassVar[Mapping[str, TimingSpec]] = {"fixation": 300, "stimulus": 1000}
     required_periods: ClassVar[tuple[str, ...]] = ("stimulus",)
+    default_rewards: ClassVar[Mapping[str, float]] = DEFAULT_RT_REWARDS
 
     def __init__(
         self,
@@ -105,38 +103,10 @@ class PerceptualDecisionMakingRT(TrialEnv):
         dim_ring: int = 2,
         abort: bool = False,
     ) -> None:
-        self.rewards = _check_rt_rewards(rewards)
-        self.cohs = _check_cohs(cohs)
-        if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.number)):
-            raise TypeError(f"sigma must be a non-negative number, got {sigma!r}")
-        if not math.isfinite(sigma) or sigma < 0:
-            raise ValueError(f"sigma must be a non-negative number, got {sigma!r}")
-        if isinstance(dim_ring, bool) or not isinstance(dim_ring, (int, np.integer)):
-            raise TypeError(f"dim_ring must be an integer >= 2, got {dim_ring!r}")
-        if dim_ring < 2:
-            raise ValueError(f"dim_ring must be an integer >= 2, got {dim_ring!r}")
-        if not isinstance(abort, (bool, np.bool_)):
-            raise TypeError(f"abort must be True or False, got {abort!r}")
-        super().__init__(dt=dt, timing=timing)
-
-        self.sigma = float(sigma)
-        self.noise_std = self.sigma / math.sqrt(self.dt)
-        self.dim_ring = int(dim_ring)
-        self.abort = bool(abort)
-        self.theta = np.linspace(0, 2 * np.pi, self.dim_ring + 1)[:-1]
-        self.ob_names = ["fixation"] + [f"stimulus_{i + 1}" for i in range(self.dim_ring)]
-        self.act_names = ["fixate"] + [f"choice_{i + 1}" for i in range(self.dim_ring)]
-        max_signal = float(self.cohs.max()) / 200
-        self._stim_low = np.float32(min(0.0, 0.5 - max_signal - 10 * self.noise_std))
-        self._stim_high = np.float32(0.5 + max_signal + 10 * self.noise_std)
-        low = np.full(1 + self.dim_ring, self._stim_low, dtype=np.float32)
-        high = np.full(1 + self.dim_ring, self._stim_high, dtype=np.float32)
-        low[0], high[0] = 0.0, 1.0
-        self.observation_space = spaces.Box(low, high, dtype=np.float32)
-        self.action_space = spaces.Discrete(1 + self.dim_ring)
-        self._r_abort = self.rewards["abort"]
-        self._r_correct = self.rewards["correct"]
-        self._r_fail = self.rewards["fail"]
+        # Arguments, spaces and stimulus are those of the fixed-duration task; only the trial's
+        # periods and the rules of ``_step`` differ.
+        super().__init__(dt=dt, rewards=rewards, timing=timing, cohs=cohs, sigma=sigma,
+                         dim_ring=dim_ring, abort=abort)
         self._r_miss = self.rewards["miss"]
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
@@ -184,12 +154,6 @@ class PerceptualDecisionMakingRT(TrialEnv):
             return self._r_correct, True
         return self._r_fail, True
 
-    @property
-    def reward_bounds(self) -> tuple[float, float]:
-        values = [0.0, *self.rewards.values()]
-        values += [v + self.r_tmax for v in values]
-        return (min(values), max(values))
-
     def _describe_extra(self) -> list[str]:
         return [
             "  rewards: " + ", ".join(f"{k} {v:+g}" for k, v in self.rewards.items()),
@@ -198,21 +162,3 @@ class PerceptualDecisionMakingRT(TrialEnv):
             f"abort on early choice: {self.abort}",
             "  reaction time: choosing during the stimulus ends the trial; stimulus = deadline",
         ]
-
-
-def _check_rt_rewards(rewards: Mapping[str, float] | None) -> dict[str, float]:
-    merged = dict(DEFAULT_RT_REWARDS)
-    if rewards is None:
-        return merged
-    if not isinstance(rewards, Mapping):
-        raise TypeError(f"rewards must be a dict with keys from {list(DEFAULT_RT_REWARDS)}, got {rewards!r}")
-    unknown = [k for k in rewards if k not in DEFAULT_RT_REWARDS]
-    if unknown:
-        raise ValueError(
-            f"rewards has unknown key(s) {unknown}; expected keys from {list(DEFAULT_RT_REWARDS)}"
-        )
-    for k, v in rewards.items():
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not math.isfinite(v):
-            raise TypeError(f"rewards[{k!r}] must be a finite number, got {v!r}")
-        merged[k] = float(v)
-    return merged
