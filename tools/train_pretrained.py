@@ -1,6 +1,6 @@
 """Train the model shipped in neurogym_lite/models/ (run from the repository root).
 
-python tools/train_pretrained.py  # ~15 s of training on 2 CPU cores
+python tools/train_pretrained.py  # ~13 s of training on one CPU core
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from neurogym_lite.evaluation import evaluate, ideal_observer
 from neurogym_lite.training import RECIPE, SEED_TIMING, make_model, make_vec_env
 
 SEED = 0
-TOTAL_TIMESTEPS = 50_000
+TOTAL_TIMESTEPS = 40_000
 OUT = Path("neurogym_lite/models")
 
 
