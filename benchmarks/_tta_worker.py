@@ -32,7 +32,7 @@ NOTEBOOK_RECIPE: dict[str, Any] = {
     "n_envs": 8,
     "n_steps": 64,
     "batch_size": 256,
-    "n_epochs": 4,
+    "n_epochs": 8,
     "learning_rate": 1e-3,
     "gamma": 0.99,
     "gae_lambda": 0.95,
