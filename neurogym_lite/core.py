@@ -58,11 +58,6 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
     required_periods: ClassVar[tuple[str, ...]] = ()
     #: reward added when a trial runs out of time without the agent ending it
     r_tmax: float = 0.0
-    # Class-level fallbacks of per-instance caches set in ``__init__``/``reset`` (for instances
-    # unpickled from before they existed). The period-name cache is keyed by the whole layout.
-    _act_space: Any = None
-    _n_act: int = 0
-    _period_at_cache: ClassVar[dict[tuple[Any, Any], list[str]]] = {}
 
     ob_names: list[str]
     act_names: list[str]
@@ -98,7 +93,8 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         self._gt: np.ndarray | None = None
         self._gt_list: list[int] = []
         self._period_at: list[str] = []
-        self._period_at_cache = {}  # type: ignore[misc]
+        # per-step period names of each trial layout seen (see new_trial)
+        self._period_at_cache: dict[tuple[Any, Any], list[str]] = {}
         # ``step``'s fast action check: the action space it was last read from, and its size.
         self._act_space: Any = None
         self._n_act = 0
