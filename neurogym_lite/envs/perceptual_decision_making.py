@@ -135,7 +135,9 @@ class PerceptualDecisionMaking(TrialEnv):
         # Noise-free observations and ground truth of each (layout, gt, coh) seen; see _new_trial.
         self._templates: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
-    def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
+    def _draw_trial(self, kwargs: dict[str, Any]) -> tuple[float, int]:
+        """The trial's coherence and 0-based direction: from ``kwargs`` when given (and checked),
+        else drawn from ``self.np_random`` (coherence first, then direction)."""
         if kwargs:
             unknown = set(kwargs) - {"coh", "ground_truth"}
             if unknown:
@@ -151,6 +153,11 @@ class PerceptualDecisionMaking(TrialEnv):
         gt = int(rng.integers(self.dim_ring)) if gt is None else int(gt)
         if not 0 <= gt < self.dim_ring:
             raise ValueError(f"ground_truth must be in range({self.dim_ring}), got {gt!r}")
+        return coh, gt
+
+    def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
+        coh, gt = self._draw_trial(kwargs)
+        rng = self.np_random
 
         # This is what add_period / add_ob / add_randn / set_groundtruth would do, written out:
         # a new trial starts every ~10 steps, so its cost is a large share of a step's. The random

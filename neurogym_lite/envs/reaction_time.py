@@ -110,20 +110,7 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
         self._r_miss = self.rewards["miss"]
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
-        unknown = set(kwargs) - {"coh", "ground_truth"}
-        if unknown:
-            raise ValueError(
-                f"unknown trial parameter(s) {sorted(unknown)}; expected 'coh' and/or 'ground_truth'"
-            )
-        rng = self.np_random
-        coh = kwargs.get("coh")
-        coh = float(self.cohs[rng.integers(len(self.cohs))]) if coh is None else float(coh)
-        if not 0 <= coh <= 100:
-            raise ValueError(f"coh must be a coherence in % between 0 and 100, got {coh!r}")
-        gt = kwargs.get("ground_truth")
-        gt = int(rng.integers(self.dim_ring)) if gt is None else int(gt)
-        if not 0 <= gt < self.dim_ring:
-            raise ValueError(f"ground_truth must be in range({self.dim_ring}), got {gt!r}")
+        coh, gt = self._draw_trial(kwargs)
 
         self.add_period(["fixation", "stimulus"])
         self.add_ob(1.0, period="fixation", where="fixation")
