@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -93,22 +93,6 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     required_periods: ClassVar[tuple[str, ...]] = ("stimulus",)
     default_rewards: ClassVar[Mapping[str, float]] = DEFAULT_RT_REWARDS
 
-    def __init__(
-        self,
-        dt: float = 100,
-        rewards: Mapping[str, float] | None = None,
-        timing: Mapping[str, TimingSpec] | None = None,
-        cohs: Sequence[float] | None = None,
-        sigma: float = 1.0,
-        dim_ring: int = 2,
-        abort: bool = False,
-    ) -> None:
-        # Arguments, spaces and stimulus are those of the fixed-duration task; only the trial's
-        # periods and the rules of ``_step`` differ.
-        super().__init__(dt=dt, rewards=rewards, timing=timing, cohs=cohs, sigma=sigma,
-                         dim_ring=dim_ring, abort=abort)
-        self._r_miss = self.rewards["miss"]
-
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
         coh, gt = self._draw_trial(kwargs)
 
@@ -132,7 +116,7 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
             return self._r_abort, self.abort
         # stimulus: any choice ends the trial
         if action == 0:
-            return (self._r_miss, True) if t == self._n_steps - 1 else (0.0, False)
+            return (self.rewards["miss"], True) if t == self._n_steps - 1 else (0.0, False)
         onset = self.trial["stim_onset_step"]
         self.trial["response_step"] = t
         self.trial["rt"] = (t - onset + 1) * self.dt
