@@ -85,6 +85,8 @@ class PerceptualDecisionMaking(TrialEnv):
     required_periods: ClassVar[tuple[str, ...]] = ("stimulus", "decision")
     #: reward names and defaults; the ``rewards`` argument is merged into these
     default_rewards: ClassVar[Mapping[str, float]] = DEFAULT_REWARDS
+    #: what ``abort=True`` ends a trial on, for ``print(env)``
+    abort_event: ClassVar[str] = "broken fixation"
 
     def __init__(
         self,
@@ -231,7 +233,7 @@ class PerceptualDecisionMaking(TrialEnv):
             "  rewards: " + ", ".join(f"{k} {v:+g}" for k, v in self.rewards.items()),
             "  coherences (percent): " + ", ".join(f"{c:g}" for c in self.cohs),
             f"  noise: sigma={self.sigma:g} (std {self.noise_std:.3g} per step), "
-            f"abort on broken fixation: {self.abort}",
+            f"abort on {self.abort_event}: {self.abort}",
         ]
 
 

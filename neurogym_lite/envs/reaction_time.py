@@ -92,6 +92,7 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     default_timing: ClassVar[Mapping[str, TimingSpec]] = {"fixation": 300, "stimulus": 1000}
     required_periods: ClassVar[tuple[str, ...]] = ("stimulus",)
     default_rewards: ClassVar[Mapping[str, float]] = DEFAULT_RT_REWARDS
+    abort_event: ClassVar[str] = "early choice"
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
         coh, gt = self._draw_trial(kwargs)
@@ -127,9 +128,6 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
 
     def _describe_extra(self) -> list[str]:
         return [
-            "  rewards: " + ", ".join(f"{k} {v:+g}" for k, v in self.rewards.items()),
-            "  coherences (percent): " + ", ".join(f"{c:g}" for c in self.cohs),
-            f"  noise: sigma={self.sigma:g} (std {self.noise_std:.3g} per step), "
-            f"abort on early choice: {self.abort}",
+            *super()._describe_extra(),
             "  reaction time: choosing during the stimulus ends the trial; stimulus = deadline",
         ]
