@@ -13,6 +13,12 @@ of step ``t + 1``, or of step 0 of the next trial when this action ended the tri
 Trials follow one another in a single endless episode, as in NeuroGym: ``terminated`` and
 ``truncated`` are always ``False``; wrap the env in ``gymnasium.wrappers.TimeLimit`` if you need
 episodes to end.
+
+NeuroGym's way of writing a task is accepted too, on the same machinery (see :class:`TrialEnv`):
+``super().__init__(dt=dt)`` then ``self.timing = {...}`` (and ``self.timing.update(timing)``),
+spaces with named entries from :mod:`neurogym_lite.spaces`, ``self.rng``, ``set_ob``, ``view_ob``,
+and a ``_step`` that returns ``(ob, reward, terminated, truncated, info)`` built from
+``self.ob_now``, ``self.gt_now`` and ``self.in_period(...)``.
 """
 
 from __future__ import annotations
@@ -25,11 +31,40 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
+from neurogym_lite.spaces import names_of
 from neurogym_lite.timing import PeriodTiming, TimingSpec, check_dt, parse_timing
 
 __all__ = ["TrialEnv"]
 
 PeriodArg = str | Sequence[str] | None
+
+
+def _marking(name: str) -> Any:
+    """``dict.<name>``, noting on the dict that it changed."""
+    method = getattr(dict, name)
+
+    def marked(self: _TimingDict, *args: Any, **kwargs: Any) -> Any:
+        self.changed = True
+        return method(self, *args, **kwargs)
+
+    marked.__name__ = name
+    return marked
+
+
+class _TimingDict(dict):  # type: ignore[type-arg]
+    """``env.timing``: a dict that notes when it is changed, so that NeuroGym's idiom
+    (``self.timing = {...}; self.timing.update(timing)`` after ``super().__init__``) takes effect:
+    the specs are parsed again at the next trial."""
+
+    changed = True
+    __setitem__ = _marking("__setitem__")
+    __delitem__ = _marking("__delitem__")
+    __ior__ = _marking("__ior__")
+    update = _marking("update")
+    pop = _marking("pop")
+    popitem = _marking("popitem")
+    clear = _marking("clear")
+    setdefault = _marking("setdefault")
 
 
 class TrialEnv(gym.Env[np.ndarray, np.int64]):
@@ -48,6 +83,15 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         Judge one action using :attr:`period_now` and :attr:`gt_now`; set ``self.performance = 1``
         when the trial is solved.
 
+    NeuroGym's idiom works on the same machinery: call ``super().__init__(dt=dt)``, then set
+    ``self.timing = {...}`` (changes to it, also in place, apply from the next trial); name the
+    entries of the spaces with :mod:`neurogym_lite.spaces` (``where=`` then takes those names);
+    draw from ``self.rng`` (the seeded ``np_random``, a numpy ``Generator``); and let ``_step``
+    return ``(ob, reward, terminated, truncated, info)`` with ``info['new_trial']`` saying whether
+    the trial ended. Returning ``self.ob_now`` (or any view of ``self.ob``) gives the usual next
+    observation; another array is returned as it is; ``terminated``/``truncated`` and extra
+    ``info`` keys are passed on.
+
     Every ``info`` has ``new_trial`` and ``gt`` (the ground-truth action at the step just judged).
     The step that ends a trial adds ``performance`` (1 correct, 0 otherwise) and ``trial``: the
     parameters of **the trial that just ended** (NeuroGym reports the next trial's instead).
@@ -58,9 +102,6 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
     required_periods: ClassVar[tuple[str, ...]] = ()
     #: reward added when a trial runs out of time without the agent ending it
     r_tmax: float = 0.0
-
-    ob_names: list[str]
-    act_names: list[str]
 
     def __init__(self, dt: float = 100, timing: Mapping[str, TimingSpec] | None = None) -> None:
         self.dt = check_dt(dt)
@@ -79,11 +120,7 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         missing = [p for p in self.required_periods if p not in merged]
         if missing:
             raise ValueError(f"timing is missing period(s) {missing}; give a duration for each")
-        self.timing: dict[str, TimingSpec] = merged
-        self._timing: dict[str, PeriodTiming] = {
-            name: parse_timing(name, spec, self.dt, 1 if name in self.required_periods else 0)
-            for name, spec in merged.items()
-        }
+        self.timing = merged  # parsed and checked here (see the timing property)
         self.num_tr = 0
         self.trial: dict[str, Any] = {}
         self.performance = 0
@@ -101,15 +138,82 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         self.start_ind: dict[str, int] = {}
         self.end_ind: dict[str, int] = {}
 
+    # ------------------------------------------------------------------ timing
+    @property
+    def timing(self) -> dict[str, TimingSpec]:
+        """The duration spec of each period (see :mod:`neurogym_lite.timing`).
+
+        Assigning a dict, or changing this one in place, takes effect from the next trial."""
+        return self._timing_spec
+
+    @timing.setter
+    def timing(self, value: Mapping[str, TimingSpec]) -> None:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"timing must be a dict of period name -> duration spec, got {value!r}")
+        self._timing_spec = _TimingDict(value)
+        self._timing  # noqa: B018 (parse now: a bad spec fails where it is set)
+
+    @property
+    def _timing(self) -> dict[str, PeriodTiming]:
+        """The parsed specs, parsed again after ``timing`` changed."""
+        spec = self._timing_spec
+        if spec.changed:
+            self._parsed_timing = {
+                name: parse_timing(name, s, self.dt, 1 if name in self.required_periods else 0)
+                for name, s in spec.items()
+            }
+            spec.changed = False
+        return self._parsed_timing
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """NeuroGym's name for the task's random generator: ``self.np_random``, seeded by
+        ``reset(seed=...)`` (a numpy ``Generator``: ``integers``, not ``randint``)."""
+        return self.np_random
+
+    @property
+    def ob_names(self) -> list[str]:
+        """One label per observation entry: set by the task, else from ``observation_space.name``."""
+        names = self.__dict__.get("_ob_names")
+        if names is None:
+            space = getattr(self, "observation_space", None)
+            names = names_of(space, "ob") or [f"ob_{i}" for i in range(int(np.prod(getattr(space, "shape", ()))))]
+        return names
+
+    @ob_names.setter
+    def ob_names(self, value: Sequence[str]) -> None:
+        self._ob_names = list(value)
+
+    @property
+    def act_names(self) -> list[str]:
+        """One label per action: set by the task, else from ``action_space.name``."""
+        names = self.__dict__.get("_act_names")
+        if names is None:
+            space = getattr(self, "action_space", None)
+            names = names_of(space, "action") or [str(i) for i in range(int(getattr(space, "n", 0)))]
+        return names
+
+    @act_names.setter
+    def act_names(self, value: Sequence[str]) -> None:
+        self._act_names = list(value)
+
     # ------------------------------------------------------------------ trial building
-    def add_period(self, period: str | Sequence[str], duration: float | None = None) -> None:
+    def add_period(self, period: str | Sequence[str], duration: float | Sequence[float] | None = None) -> None:
         """Append one period (or several, in order) to the trial being built.
 
-        ``duration`` (ms, a multiple of ``dt``) overrides the timing spec for a single period.
+        ``duration`` (ms, a multiple of ``dt``) overrides the timing spec: a number for a single
+        period, or one number per period for a list (as in NeuroGym).
         """
         names = [period] if isinstance(period, str) else list(period)
-        if duration is not None and len(names) != 1:
-            raise ValueError("duration can only be given when adding a single period")
+        if duration is not None and not isinstance(period, str):
+            if not isinstance(duration, Sequence) or len(duration) != len(names):
+                raise ValueError(
+                    f"duration must give one duration per period ({len(names)}) when adding several, "
+                    f"got {duration!r}"
+                )
+            for name, d in zip(names, duration, strict=True):
+                self.add_period(name, d)
+            return
         if self._ob is not None:
             raise RuntimeError("add every period of the trial before writing observations")
         for name in names:
@@ -143,6 +247,9 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         if where is None:
             return slice(None)
         if isinstance(where, str):
+            named = getattr(self.observation_space, "name", None)  # NeuroGym's named entries first
+            if isinstance(named, Mapping) and where in named:
+                return named[where]
             idx = [i for i, n in enumerate(self.ob_names) if n == where or n.startswith(where + "_")]
             if not idx:
                 raise ValueError(f"where={where!r} matches no observation; names are {self.ob_names}")
@@ -159,13 +266,35 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
     def add_ob(self, value: Any, period: PeriodArg = None, where: str | int | None = None) -> None:
         """Add ``value`` to the observation during ``period`` at the entries ``where``.
 
-        ``where`` is an observation name (``'fixation'``) or a group prefix (``'stimulus'``
-        selects ``stimulus_1 ... stimulus_n``).
+        ``where`` is a name from ``observation_space.name`` (NeuroGym's named spaces), an
+        observation name (``'fixation'``) or a group prefix (``'stimulus'`` selects
+        ``stimulus_1 ... stimulus_n``), or indices. ``value`` may be a callable: it receives the
+        current values there and returns what to add.
         """
         ob = self._ensure_arrays()
         col = self._where_index(where)
         for sl in self._period_slice(period):
-            ob[sl, col] += np.asarray(value, dtype=np.float32)
+            v = value(ob[sl, col]) if callable(value) else value
+            ob[sl, col] += np.asarray(v, dtype=np.float32)
+
+    def set_ob(self, value: Any, period: PeriodArg = None, where: str | int | None = None) -> None:
+        """Like :meth:`add_ob`, but replaces the values there instead of adding to them."""
+        ob = self._ensure_arrays()
+        col = self._where_index(where)
+        for sl in self._period_slice(period):
+            ob[sl, col] = 0.0
+        self.add_ob(value, period, where)
+
+    def view_ob(self, period: str | None = None) -> np.ndarray:
+        """The observations of ``period`` (all of the trial if None), as a writable view."""
+        ob = self._ensure_arrays()
+        return ob if period is None else ob[self._period_slice(period)[0]]
+
+    def view_groundtruth(self, period: str | None = None) -> np.ndarray:
+        """The ground truth of ``period`` (all of the trial if None), as a writable view."""
+        self._ensure_arrays()
+        assert self._gt is not None
+        return self._gt if period is None else self._gt[self._period_slice(period)[0]]
 
     def add_randn(
         self, mu: float = 0.0, sigma: float = 1.0, period: PeriodArg = None, where: str | None = None
@@ -178,10 +307,22 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
             noise = self.np_random.standard_normal(view.shape, dtype=np.float32)
             ob[sl, col] = view + (mu + sigma * noise).astype(np.float32)
 
-    def set_groundtruth(self, value: int, period: PeriodArg = None) -> None:
-        """Set the correct action during ``period`` (0 elsewhere by default)."""
+    def set_groundtruth(self, value: int, period: PeriodArg = None, where: str | None = None) -> None:
+        """Set the correct action during ``period`` (0 elsewhere by default).
+
+        With ``where`` (NeuroGym's named action spaces), the action is ``action_space.name[where][value]``:
+        ``set_groundtruth(0, 'decision', where='choice')`` sets the first 'choice' action."""
         self._ensure_arrays()
         assert self._gt is not None
+        if where is not None:
+            named = getattr(self.action_space, "name", None)
+            if not isinstance(named, Mapping) or where not in named:
+                raise ValueError(
+                    f"where={where!r} is not a name of the action space (its names: "
+                    f"{list(named) if isinstance(named, Mapping) else 'none'})"
+                )
+            idx = named[where]
+            value = idx if isinstance(idx, int) else idx[int(value)]
         for sl in self._period_slice(period):
             self._gt[sl] = value
 
@@ -231,8 +372,12 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
     def ob_now(self) -> np.ndarray:
         return self.ob[self.t_ind]
 
-    def in_period(self, period: str) -> bool:
-        return self._period_at[self.t_ind] == period
+    def in_period(self, period: str, t: float | None = None) -> bool:
+        """Whether the current step (or the step at time ``t`` in ms) belongs to ``period``."""
+        if t is None:
+            return self._period_at[self.t_ind] == period
+        i = int(t // self.dt)
+        return 0 <= i < self._n_steps and self._period_at[i] == period
 
     def periods(self) -> list[str]:
         """The period name of every step of the current trial."""
@@ -321,7 +466,13 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         else:
             a = self._check_action(action)
         gt = self._gt_list[self.t_ind]
-        reward, new_trial = self._step(a)
+        out = self._step(a)
+        if len(out) == 2:
+            reward, new_trial = out
+            neurogym = None
+        else:  # NeuroGym's (ob, reward, terminated, truncated, info)
+            neurogym = (out, self._ob)
+            reward, new_trial = out[1], bool(out[4].get("new_trial", False))
         t = self.t_ind + 1
         if not new_trial and t >= self._n_steps:
             new_trial = True
@@ -330,9 +481,23 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
             info = {"new_trial": True, "gt": gt, "performance": self.performance, "trial": self.trial}
             self.num_tr += 1
             self.new_trial()
-            return self._ob[0], float(reward), False, False, info
-        self.t_ind = t
-        return self._ob[t], float(reward), False, False, {"new_trial": False, "gt": gt}
+            t = 0
+        else:
+            self.t_ind = t
+            info = {"new_trial": False, "gt": gt}
+        if neurogym is not None:
+            return self._neurogym_step_result(self._ob[t], float(reward), info, *neurogym)  # type: ignore[index]
+        return self._ob[t], float(reward), False, False, info  # type: ignore[index]
+
+    def _neurogym_step_result(
+        self, ob: np.ndarray, reward: float, info: dict[str, Any], out: tuple[Any, ...], trial_ob: np.ndarray
+    ) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
+        user_ob, _, terminated, truncated, user_info = out
+        # ``self.ob_now`` (a view of the trial's observations) asks for the usual next observation;
+        # any other array is what the task wants the agent to see, as in NeuroGym.
+        if not (isinstance(user_ob, np.ndarray) and (user_ob is trial_ob or user_ob.base is trial_ob)):
+            ob = np.asarray(user_ob, dtype=self.observation_space.dtype).reshape(self.observation_space.shape)
+        return ob, reward, bool(terminated), bool(truncated), {**user_info, **info}
 
     # ------------------------------------------------------------------ description
     @property

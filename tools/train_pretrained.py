@@ -5,6 +5,7 @@ python tools/train_pretrained.py  # ~13 s of training on one CPU core
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -51,6 +52,8 @@ def main() -> None:
             "ideal_observer_by_coh": {str(k): round(v, 4) for k, v in ideal_observer(make_env()).items()},
         },
         "versions": {"torch": torch.__version__, "neurogym_lite": ngym.__version__},
+        # load_pretrained checks it, so that a damaged file is reported as damaged
+        "sha256": hashlib.sha256((OUT / "pdm_lstm.zip").read_bytes()).hexdigest(),
     }
     (OUT / "pdm_lstm.json").write_text(json.dumps(info, indent=2) + "\n")
 

@@ -1,0 +1,52 @@
+"""Build a registered task by id: ``make`` (NeuroGym's ``ngym.make``) and ``make_env`` (with ``PassReward``).
+
+Both give a clear error for an unknown id, listing the tasks that exist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from typing import Any
+
+import gymnasium as gym
+
+from neurogym_lite.envs import TASKS
+from neurogym_lite.wrappers.pass_reward import PassReward
+
+__all__ = ["make", "make_env"]
+
+
+def _check_task(task: Any) -> None:
+    if not isinstance(task, str):
+        raise TypeError(f"task must be a task id string such as 'PerceptualDecisionMaking-v0', got {task!r}")
+    if task not in TASKS and task not in gym.registry:
+        close = difflib.get_close_matches(task, list(TASKS), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"unknown task id {task!r}; neurogym_lite provides {sorted(TASKS)}.{hint}")
+
+
+def make(id: str, **kwargs: Any) -> gym.Env:
+    """NeuroGym's ``ngym.make(id, **kwargs)``: the task itself, built by ``gymnasium.make``.
+
+    As in NeuroGym, the env checker is off (``disable_env_checker=False`` turns it on), and no
+    order-enforcing wrapper is added (a task already refuses ``step`` before ``reset``). So the
+    result is the task object, without gymnasium wrappers, and code written for NeuroGym reads its
+    attributes directly: ``env.timing``, ``env.new_trial()``, ``env.ob``. Arguments that ask
+    gymnasium for a wrapper (``max_episode_steps=...``) still add it; then reach the task through
+    ``env.unwrapped``. The task's own arguments (``dt``, ``timing``, ...) pass through unchanged.
+    """
+    _check_task(id)
+    kwargs.setdefault("disable_env_checker", True)
+    spec = dataclasses.replace(gym.spec(id), order_enforce=False)
+    return gym.make(spec, **kwargs)
+
+
+def make_env(task: str = "PerceptualDecisionMaking-v0", *, pass_reward: bool = True, **kwargs: Any) -> gym.Env:
+    """``gymnasium.make(task, **kwargs)``, wrapped in :class:`PassReward` unless ``pass_reward=False``.
+
+    Unlike ``gymnasium.make``, an unknown id raises a ``ValueError`` listing the tasks that exist.
+    """
+    _check_task(task)
+    env = gym.make(task, **kwargs)
+    return PassReward(env) if pass_reward else env
