@@ -8,10 +8,12 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from neurogym_lite.wrappers.forwarding import ForwardAttributes
+
 __all__ = ["PassReward"]
 
 
-class PassReward(gym.Wrapper[np.ndarray, Any, np.ndarray, Any], gym.utils.RecordConstructorArgs):
+class PassReward(ForwardAttributes, gym.Wrapper[np.ndarray, Any, np.ndarray, Any], gym.utils.RecordConstructorArgs):
     """Append the previous step's reward to a 1-D float32 observation.
 
     A recurrent agent that sees its last reward can tell a correct trial from an error and adapt,
@@ -21,7 +23,8 @@ class PassReward(gym.Wrapper[np.ndarray, Any, np.ndarray, Any], gym.utils.Record
 
     This is a plain :class:`gymnasium.Wrapper`, not an ``ObservationWrapper``: it needs the reward,
     and it transforms each observation exactly once whatever wraps it. ``reset`` passes ``seed``
-    and ``options`` through untouched.
+    and ``options`` through untouched. Reading an attribute it lacks reads the task's
+    (``PassReward(env).timing``), as NeuroGym's code expects.
     """
 
     def __init__(self, env: gym.Env) -> None:

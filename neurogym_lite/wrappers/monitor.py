@@ -1,0 +1,296 @@
+"""Record what happened in every trial, the way NeuroGym's ``Monitor`` users read it."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, SupportsFloat
+
+import gymnasium as gym
+import numpy as np
+
+from neurogym_lite.wrappers.forwarding import ForwardAttributes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = ["Monitor"]
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive integer, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
+    """Keep one record per finished trial; optionally save them, summaries and figures to ``folder``.
+
+    ``monitor.data`` is a dict of lists with one entry per finished trial, as NeuroGym's: ``action``
+    (the action that ended the trial), ``reward`` (its reward), ``cum_reward`` (the trial's summed
+    reward), and every key of the trial-ending ``info``: ``performance``, ``gt``, ``new_trial`` and
+    ``trial`` (here the parameters of **the trial that just ended**, e.g. its ``coh``).
+
+    Every ``interval`` trials (``trigger='trial'``) or steps (``trigger='step'``), a block ends: its
+    means go to ``monitor.history`` (what :meth:`plot_training_history` draws), ``verbose`` prints
+    them, and with a ``folder`` the block's ``data`` is saved to ``folder/trial_<n>.npz`` and
+    ``data`` starts again (without a folder it keeps growing). ``plot_create=True`` saves a figure of
+    the first ``plot_steps`` steps of each block to ``folder/task_<n>.<ext>`` (needs ``folder``).
+
+    NeuroGym's older argument names work too: ``sv_per`` (interval), ``sv_stp`` (trigger),
+    ``sv_fig`` (plot_create), ``num_stps_sv_fig`` (plot_steps), ``fig_type`` (ext). Its ``config``
+    files are not read. Differences on purpose: nothing is written unless ``folder`` is given; the
+    monitor does not reset the env when it is built; :meth:`evaluate_policy` carries a recurrent
+    model's state across trials (as in training) and does not add its trials to ``data``.
+    """
+
+    def __init__(
+        self,
+        env: gym.Env,
+        *,
+        folder: str | Path | None = None,
+        name: str | None = None,
+        trigger: str = "trial",
+        interval: int = 1000,
+        verbose: bool = True,
+        plot_create: bool = False,
+        plot_steps: int = 1000,
+        ext: str = "png",
+        config: Any = None,
+        sv_per: int | None = None,
+        sv_stp: str | None = None,
+        sv_fig: bool | None = None,
+        num_stps_sv_fig: int | None = None,
+        fig_type: str | None = None,
+    ) -> None:
+        super().__init__(env)
+        if config is not None:
+            raise TypeError(
+                "config: NeuroGym's configuration files are not read by neurogym_lite; pass the settings as "
+                "arguments instead (folder=, trigger=, interval=, verbose=, plot_create=, plot_steps=, ext=)"
+            )
+        trigger = sv_stp if sv_stp is not None else trigger
+        if trigger not in ("trial", "step"):
+            raise ValueError(f"trigger must be 'trial' or 'step', got {trigger!r}")
+        self.trigger = trigger
+        self.interval = _positive_int(sv_per if sv_per is not None else interval, "interval")
+        self.verbose = bool(verbose)
+        self.plot_create = bool(sv_fig if sv_fig is not None else plot_create)
+        self.plot_steps = _positive_int(num_stps_sv_fig if num_stps_sv_fig is not None else plot_steps, "plot_steps")
+        self.ext = str(fig_type if fig_type is not None else ext)
+        if folder is not None and not isinstance(folder, (str, Path)):
+            raise TypeError(f"folder must be a path (str or pathlib.Path) or None, got {folder!r}")
+        self.folder = Path(folder) if folder is not None else None
+        if self.plot_create and self.folder is None:
+            raise ValueError("plot_create=True saves figures to files: give folder= as well")
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        self.name = name or type(env.unwrapped).__name__
+        self.data: dict[str, list[Any]] = {"action": [], "reward": [], "cum_reward": [], "performance": []}
+        self.data_eval: dict[str, Any] = {}
+        self.history: list[dict[str, float]] = []
+        self.cum_reward = 0.0
+        self.num_tr = 0
+        self.t = 0  # steps in the current block (trigger='step')
+        self._block: dict[str, list[float]] = {"reward": [], "cum_reward": [], "performance": []}
+        self._obs: Any = None
+        self._steps: dict[str, list[Any]] = {}
+        self._plotted_block = False
+
+    # ------------------------------------------------------------------ gymnasium API
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        self.cum_reward = 0.0
+        obs, info = self.env.reset(seed=seed, options=options)
+        self._obs = obs
+        return obs, info
+
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
+        obs, reward, terminated, truncated, info = self.env.step(action)
+        self.cum_reward += float(reward)
+        if self.plot_create and not self._plotted_block:
+            self._record_step(action, float(reward), info)
+        self._obs = obs
+        self.t += 1
+        if info.get("new_trial", False):
+            self.num_tr += 1
+            self.data["action"].append(_plain(action))
+            self.data["reward"].append(float(reward))
+            self.data["cum_reward"].append(self.cum_reward)
+            for key, value in info.items():
+                self.data.setdefault(key, []).append(value)
+            for key in self._block:
+                if key == "cum_reward":
+                    self._block[key].append(self.cum_reward)
+                elif key == "reward":
+                    self._block[key].append(float(reward))
+                elif key in info:
+                    self._block[key].append(float(info[key]))
+            self.cum_reward = 0.0
+            due = self.num_tr % self.interval == 0 if self.trigger == "trial" else self.t >= self.interval
+            if due:
+                self._end_block()
+        return obs, reward, terminated, truncated, info
+
+    # ------------------------------------------------------------------ blocks
+    def _end_block(self) -> None:
+        summary = {"trials": float(self.num_tr)}
+        for key, values in self._block.items():
+            summary[f"mean_{key}"] = float(np.mean(values)) if values else math.nan
+            values.clear()
+        self.history.append(summary)
+        if self.folder is not None:
+            path = self.folder / f"trial_{self.num_tr}.npz"
+            np.savez(path, **{k: _to_array(v) for k, v in self.data.items()})
+            self.data = {k: [] for k in self.data}
+        if self.plot_create and self._steps:
+            self._save_figure()
+        if self.verbose:
+            print(f"{self.name}: {self.num_tr} trials; last block: mean reward {summary['mean_reward']:.3f}, "
+                  f"mean performance {summary['mean_performance']:.3f}"
+                  + (f"; data saved to {path}" if self.folder is not None else ""))
+        self.t = 0
+        self._plotted_block = False
+
+    def _record_step(self, action: Any, reward: float, info: dict[str, Any]) -> None:
+        steps = self._steps
+        for key, value in (("obs", self._obs), ("actions", _plain(action)), ("gt", int(info.get("gt", -1))),
+                           ("rewards", reward), ("new_trial", bool(info.get("new_trial", False)))):
+            steps.setdefault(key, []).append(value)
+        if info.get("new_trial", False):
+            steps.setdefault("performance", []).append(int(info.get("performance", 0)))
+            steps.setdefault("trials", []).append(dict(info.get("trial", {})))
+        if len(steps["actions"]) >= self.plot_steps:
+            self._save_figure()
+            self._plotted_block = True
+
+    def _save_figure(self) -> None:
+        import matplotlib.pyplot as plt
+
+        from neurogym_lite.plotting import plot_rollout
+        from neurogym_lite.rollout import Rollout
+
+        steps, self._steps = self._steps, {}
+        if self.folder is None or not steps.get("actions"):
+            return
+        task = self.env.unwrapped
+        n_obs = int(np.prod(self.observation_space.shape))
+        ob_names = list(getattr(self, "ob_names", None) or [f"ob_{i}" for i in range(n_obs)])
+        rollout = Rollout(
+            obs=np.asarray(steps["obs"], dtype=np.float32).reshape(len(steps["obs"]), -1),
+            actions=np.asarray(steps["actions"], dtype=np.int64).reshape(-1),
+            gt=np.asarray(steps["gt"], dtype=np.int64),
+            rewards=np.asarray(steps["rewards"], dtype=np.float64),
+            new_trial=np.asarray(steps["new_trial"], dtype=bool),
+            performance=np.asarray(steps.get("performance", []), dtype=np.int64),
+            trials=steps.get("trials", []),
+            agent="the agent being trained",
+            ob_names=ob_names if len(ob_names) == n_obs else [f"ob_{i}" for i in range(n_obs)],
+            act_names=list(getattr(task, "act_names", None) or []),
+            dt=getattr(task, "dt", None),
+            task=task.spec.id if task.spec is not None else self.name,
+        )
+        fig = plot_rollout(rollout, fname=str(self.folder / f"task_{self.num_tr:06d}.{self.ext}"))
+        plt.close(fig)
+
+    # ------------------------------------------------------------------ NeuroGym's helpers
+    def evaluate_policy(
+        self, num_trials: int = 100, model: Any = None, verbose: bool = True, *,
+        seed: int | None = None, deterministic: bool = True,
+    ) -> dict[str, Any]:
+        """Run ``model`` (random actions if None) for ``num_trials`` trials on the wrapped env.
+
+        Returns NeuroGym's metrics: ``rewards`` (each trial's last reward), ``mean_reward`` (the
+        fraction of trials whose last reward is positive), ``cum_rewards``, ``mean_cum_reward``,
+        ``performances``, ``mean_performance``; ``monitor.data_eval`` gets one entry per trial
+        (``action``, ``reward`` and the trial-ending ``info``). A recurrent model's state is carried
+        across trials, as in training. ``seed`` makes the run reproducible. The env is reset.
+        """
+        num_trials = _positive_int(num_trials, "num_trials")
+        env = self.env
+        obs, _ = env.reset(seed=seed)
+        if seed is not None:
+            env.action_space.seed(seed)
+        state, episode_start = None, np.ones((1,), dtype=bool)
+        cum = 0.0
+        rewards: list[float] = []
+        cum_rewards: list[float] = []
+        performances: list[float] = []
+        data: dict[str, list[Any]] = {"action": [], "reward": []}
+        while len(rewards) < num_trials:
+            if model is not None:
+                act, state = model.predict(obs, state=state, episode_start=episode_start, deterministic=deterministic)
+                action = _plain(act)
+            else:
+                action = env.action_space.sample()
+            obs, reward, terminated, truncated, info = env.step(action)
+            episode_start = np.array([terminated or truncated])
+            if terminated or truncated:
+                obs, _ = env.reset()
+            cum += float(reward)
+            if info.get("new_trial", False):
+                rewards.append(float(reward))
+                cum_rewards.append(cum)
+                cum = 0.0
+                if "performance" in info:
+                    performances.append(float(info["performance"]))
+                data["action"].append(_plain(action))
+                data["reward"].append(float(reward))
+                for key, value in info.items():
+                    data.setdefault(key, []).append(value)
+                if verbose and len(rewards) % 1000 == 0:
+                    print(f"{len(rewards)}/{num_trials} trials")
+        self.data_eval = {k: (v if k == "trial" else _to_array(v)) for k, v in data.items()}
+        return {
+            "rewards": rewards,
+            "mean_reward": float(np.mean(np.asarray(rewards) > 0)),
+            "cum_rewards": cum_rewards,
+            "mean_cum_reward": float(np.mean(cum_rewards)),
+            "performances": performances,
+            "mean_performance": float(np.mean(performances)) if performances else math.nan,
+        }
+
+    def plot_training_history(
+        self, figsize: tuple[float, float] = (12, 6), save_fig: bool = True, plot_performance: bool = True
+    ) -> Figure | None:
+        """Mean reward, trial reward and performance of each block of ``interval`` trials so far.
+
+        Returns None (and says so) before the first block has ended. With ``save_fig`` and a
+        ``folder`` the figure is saved to ``folder/<name>_training_history.png``."""
+        if not self.history:
+            print(f"{self.name}: no block of {self.interval} {self.trigger}s has ended yet; nothing to plot")
+            return None
+        import matplotlib.pyplot as plt
+
+        trials = [h["trials"] for h in self.history]
+        fig, axes = plt.subplots(1, 2 if plot_performance else 1, figsize=figsize, squeeze=False)
+        ax = axes[0, 0]
+        ax.plot(trials, [h["mean_reward"] for h in self.history], "o-", label="last reward of a trial")
+        ax.plot(trials, [h["mean_cum_reward"] for h in self.history], "s--", label="summed reward of a trial")
+        ax.set(xlabel="trials", ylabel="mean reward per trial", title="Reward")
+        ax.legend()
+        if plot_performance:
+            ax = axes[0, 1]
+            ax.plot(trials, [h["mean_performance"] for h in self.history], "o-", color="tab:green")
+            ax.set(xlabel="trials", ylabel="fraction correct", ylim=(-0.05, 1.05), title="Performance")
+        fig.suptitle(f"{self.name}: one point per block of {self.interval} {self.trigger}s")
+        fig.tight_layout()
+        if save_fig and self.folder is not None:
+            fig.savefig(self.folder / f"{self.name}_training_history.png", dpi=150)
+        return fig
+
+
+def _plain(action: Any) -> Any:
+    """An action as a Python int when it is one integer (SB3 passes 0-d or 1-element arrays)."""
+    arr = np.asarray(action)
+    return int(arr.reshape(-1)[0]) if arr.size == 1 and np.issubdtype(arr.dtype, np.integer) else action
+
+
+def _to_array(values: list[Any]) -> np.ndarray:
+    if values and all(isinstance(v, dict) for v in values):
+        return np.array(values, dtype=object)
+    try:
+        return np.asarray(values)
+    except ValueError:
+        return np.array(values, dtype=object)

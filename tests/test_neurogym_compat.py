@@ -1,0 +1,329 @@
+"""User code written in NeuroGym's style runs after ``neurogym`` -> ``neurogym_lite``.
+
+The snippets below are written for this test in the style of NeuroGym's documentation (its RL
+tutorial, its custom-task template, its Monitor examples); they are not NeuroGym's files. Each is
+written against ``neurogym`` and renamed before it runs, exactly as a user would do it.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import neurogym_lite as ngym
+from neurogym_lite import spaces
+from neurogym_lite.core import TrialEnv
+from neurogym_lite.wrappers import Monitor, PassReward
+
+
+def run_renamed(code: str) -> dict:
+    """Execute NeuroGym-style code after the rename, the one change a user makes."""
+    namespace: dict = {"__name__": "__neurogym_user__"}
+    exec(compile(textwrap.dedent(code).replace("neurogym", "neurogym_lite"), "<user code>", "exec"), namespace)
+    return namespace
+
+
+RL_TUTORIAL = """
+import neurogym as ngym
+from neurogym.wrappers import pass_reward
+
+task = 'PerceptualDecisionMaking-v0'
+timing = {'fixation': ('constant', 300), 'stimulus': ('constant', 500), 'decision': ('constant', 300)}
+kwargs = {'dt': 100, 'timing': timing}
+env = ngym.make(task, **kwargs)
+print(env)
+env = pass_reward.PassReward(env)
+_ = ngym.utils.plot_env(env, fig_kwargs={'figsize': (12, 12)}, num_steps=100,
+                        ob_traces=['Fixation cue', 'Stim 1', 'Stim 2', 'Previous reward'])
+
+total_timesteps = 256
+from sb3_contrib import RecurrentPPO
+from stable_baselines3.common.vec_env import DummyVecEnv
+
+env = DummyVecEnv([lambda: env])
+model = RecurrentPPO(policy='MlpLstmPolicy', env=env, n_steps=128, batch_size=128, verbose=0)
+model.learn(total_timesteps=total_timesteps, log_interval=total_timesteps)
+env.close()
+
+env = ngym.make(task, **kwargs)
+print(env)
+env = pass_reward.PassReward(env)
+env = DummyVecEnv([lambda: env])
+fig = ngym.utils.plot_env(env, fig_kwargs={'figsize': (12, 12)}, num_steps=100,
+                          ob_traces=['Fixation cue', 'Stim 1', 'Stim 2', 'Previous reward'], model=model)
+"""
+
+
+@pytest.mark.slow
+def test_rl_tutorial_runs_after_the_rename(capsys):
+    ns = run_renamed(RL_TUTORIAL)
+    printed = capsys.readouterr().out
+    assert "PerceptualDecisionMaking" in printed and "stimulus: 500 ms" in printed.replace("constant ", "")
+    assert ns["model"].num_timesteps >= 256
+    assert ns["fig"].axes[0].get_ylabel() or ns["fig"].axes[0].get_legend() is not None
+
+
+def test_make_is_a_function_that_returns_the_task():
+    env = ngym.make("PerceptualDecisionMaking-v0", dt=50, timing={"stimulus": 300})
+    assert callable(ngym.make) and isinstance(env, ngym.PerceptualDecisionMaking)
+    assert env.spec is not None and env.spec.id == "PerceptualDecisionMaking-v0"
+    # NeuroGym code reads the task's attributes straight from what make returned
+    assert env.timing["stimulus"] == 300 and env.dt == 50
+    trial = env.new_trial(coh=25.6)
+    assert trial["coh"] == 25.6 and env.ob.shape == (env.gt.shape[0], 3)
+    assert ngym.make_env("PerceptualDecisionMaking-v0").observation_space.shape == (4,)  # still there
+    wrapped = ngym.make("PerceptualDecisionMaking-v0", max_episode_steps=7)
+    assert isinstance(wrapped, gym.wrappers.TimeLimit) and isinstance(wrapped.unwrapped, ngym.PerceptualDecisionMaking)
+    with pytest.raises(ValueError, match="unknown task id 'PerceptualDecisionMaking-v1'.*Did you mean"):
+        ngym.make("PerceptualDecisionMaking-v1")
+
+
+def test_attributes_reach_the_task_through_our_wrappers():
+    env = Monitor(PassReward(ngym.make("PerceptualDecisionMaking-v0", timing={"stimulus": 200})), verbose=False)
+    assert env.timing["stimulus"] == 200  # Monitor -> PassReward -> task
+    env.reset(seed=0)
+    trial = env.new_trial(coh=0.0, ground_truth=1)
+    assert trial == {"coh": 0.0, "ground_truth": 1} and env.unwrapped.trial == trial
+    assert env.ob is env.unwrapped.ob and env.ob_names[-1] == "reward"  # PassReward's own names win
+    # through gymnasium's wrappers too (gym.make adds them)
+    assert PassReward(gym.make("PerceptualDecisionMaking-v0")).dt == 100
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        _ = env.no_such_thing
+    with pytest.raises(AttributeError):
+        _ = env._private_of_the_task
+
+
+# --------------------------------------------------------------------------- a task in NeuroGym's idiom
+CUSTOM_TASK = """
+import numpy as np
+import neurogym as ngym
+from neurogym import spaces
+from neurogym.core import TrialEnv
+
+
+class CompareTwo(TrialEnv):
+    '''Say which of two noisy inputs is larger, after a delay.'''
+
+    def __init__(self, dt=100, rewards=None, timing=None, sigma=1.0):
+        super().__init__(dt=dt)
+        self.choices = [0, 1]
+        self.sigma = sigma / np.sqrt(self.dt)
+        self.rewards = {'abort': -0.1, 'correct': +1.0, 'fail': 0.0}
+        if rewards:
+            self.rewards.update(rewards)
+        self.timing = {'fixation': 200, 'stimulus': 500, 'delay': 0, 'decision': 200}
+        if timing:
+            self.timing.update(timing)
+        self.observation_space = spaces.Box(-np.inf, np.inf, shape=(3,), dtype=np.float32,
+                                            name={'fixation': 0, 'stimulus': [1, 2]})
+        self.action_space = spaces.Discrete(3, name={'fixation': 0, 'choice': [1, 2]})
+
+    def _new_trial(self, **kwargs):
+        trial = {'ground_truth': self.rng.choice(self.choices)}
+        trial.update(kwargs)
+        self.add_period(['fixation', 'stimulus', 'delay', 'decision'])
+        self.add_ob(1, where='fixation')
+        self.set_ob(0, 'decision', where='fixation')
+        stim = np.full(2, 0.4)
+        stim[trial['ground_truth']] = 0.6
+        self.add_ob(stim, 'stimulus', where='stimulus')
+        self.add_randn(0, self.sigma, 'stimulus', where='stimulus')
+        self.set_groundtruth(trial['ground_truth'], 'decision', where='choice')
+        return trial
+
+    def _step(self, action):
+        terminated = False
+        reward = 0.0
+        gt = self.gt_now
+        new_trial = False
+        if not self.in_period('decision'):
+            if action != 0:
+                reward = self.rewards['abort']
+        elif action != 0:
+            new_trial = True
+            if action == gt:
+                reward = self.rewards['correct']
+                self.performance = 1
+            else:
+                reward = self.rewards['fail']
+        return self.ob_now, reward, terminated, False, {'new_trial': new_trial, 'gt': gt}
+
+"""
+
+
+@pytest.fixture(scope="module")
+def CompareTwo():
+    return run_renamed(CUSTOM_TASK)["CompareTwo"]
+
+
+def test_custom_task_trial_is_built_as_written(CompareTwo):
+    env = CompareTwo(dt=100, timing={"delay": 300})
+    assert env.timing == {"fixation": 200, "stimulus": 500, "delay": 300, "decision": 200}
+    env.reset(seed=1)
+    ob, gt = env.ob, env.gt
+    assert ob.dtype == np.float32 and ob.shape == (12, 3)  # 2 + 5 + 3 + 2 steps
+    assert np.all(ob[:10, 0] == 1) and np.all(ob[10:, 0] == 0)  # fixation cue, off in decision
+    assert np.all(ob[:2, 1:] == 0) and np.all(ob[7:, 1:] == 0)  # stimulus only in its period
+    right = env.trial["ground_truth"]
+    assert abs(ob[2:7, 1 + right].mean() - 0.6) < 0.3 and ob[2:7, 1:].std() > 0  # signal + noise
+    assert np.all(gt[:10] == 0) and np.all(gt[10:] == 1 + right)  # name['choice'][ground_truth]
+    assert env.ob_names == ["fixation", "stimulus_1", "stimulus_2"]
+    assert env.act_names == ["fixation", "choice_1", "choice_2"]
+    assert env.view_ob("stimulus").shape == (5, 3) and np.shares_memory(env.view_ob("stimulus"), env.ob)
+    assert "CompareTwo" in str(env) and "delay: 300 ms" in str(env).replace("constant ", "")
+
+
+def test_custom_task_steps_like_neurogym(CompareTwo):
+    env = CompareTwo()
+    ob, info = env.reset(seed=3)
+    assert np.array_equal(ob, env.ob[0])
+    correct = 1 + env.trial["ground_truth"]
+    for t in range(1, 9):  # fixate through fixation (2), stimulus (5), delay (0), decision step 1
+        ob, reward, terminated, truncated, info = env.step(0)
+        assert np.array_equal(ob, env.ob[t]) and reward == 0.0 and not info["new_trial"]
+    ob, reward, terminated, truncated, info = env.step(correct)
+    assert reward == 1.0 and info["new_trial"] and info["performance"] == 1 and info["gt"] == correct
+    assert info["trial"]["ground_truth"] == correct - 1  # the trial that just ended
+    assert np.array_equal(ob, env.ob[0]) and env.t_ind == 0  # first observation of the next trial
+    ob, reward, *_ = env.step(2)  # breaking fixation
+    assert reward == -0.1
+
+
+def test_custom_task_timing_changes_after_init_take_effect(CompareTwo):
+    env = CompareTwo()
+    env.reset(seed=0)
+    assert env.ob.shape[0] == 9
+    env.timing["stimulus"] = 1000  # in place, as NeuroGym code does
+    env.new_trial()
+    assert env.ob.shape[0] == 14 and env.end_t["stimulus"] - env.start_t["stimulus"] == 1000
+    env.timing = {"fixation": 100, "stimulus": ("choice", [200, 400]), "delay": 0, "decision": 100}
+    env.new_trial()
+    assert env.ob.shape[0] in (4, 6)
+    with pytest.raises(ValueError, match="stimulus"):
+        env.timing = {"fixation": 100, "stimulus": 250, "decision": 100}  # not a multiple of dt
+
+
+def test_custom_task_is_seeded_trains_and_plots(CompareTwo):
+    a, b = CompareTwo(), CompareTwo()
+    a.reset(seed=7)
+    b.reset(seed=7)
+    for _ in range(30):
+        oa, ra, *_ = a.step(1)
+        ob, rb, *_ = b.step(1)
+        assert np.array_equal(oa, ob) and ra == rb
+    env = PassReward(CompareTwo())
+    fig = ngym.utils.plot_env(env, num_trials=3, seed=0)
+    assert fig.axes
+    rollout = ngym.run_env(env, num_trials=20, seed=0)
+    assert rollout.num_trials == 20 and rollout.ob_names[:2] == ["fixation", "stimulus_1"]
+
+
+def test_custom_task_may_return_its_own_observation():
+    class OwnObservation(TrialEnv):
+        def __init__(self, dt=100):
+            super().__init__(dt=dt)
+            self.timing = {"stimulus": 300, "decision": 200}
+            self.observation_space = gym.spaces.Box(-1.0, 1.0, shape=(1,), dtype=np.float32)
+            self.action_space = gym.spaces.Discrete(2)
+
+        def _new_trial(self):
+            self.add_period(["stimulus", "decision"])
+            return {"stimulus": float(self.rng.uniform(-1, 1))}
+
+        def _step(self, action):
+            ob = np.array([self.trial["stimulus"] if self.in_period("stimulus") else 0.0])
+            return ob, 0.0, False, False, {"new_trial": False, "custom": 1}
+
+    env = OwnObservation()
+    env.reset(seed=0)
+    ob, reward, terminated, truncated, info = env.step(0)
+    assert ob.dtype == np.float32 and ob[0] == np.float32(env.trial["stimulus"])
+    assert info["custom"] == 1 and info["new_trial"] is False
+    for _ in range(4):
+        *_, info = env.step(0)
+    assert info["new_trial"]  # the trial ran out of time after 5 steps
+
+
+def test_named_spaces_are_gymnasium_spaces_and_check_their_names():
+    box = spaces.Box(0, 1, shape=(3,), name={"fixation": 0, "stimulus": range(1, 3)})
+    assert isinstance(box, gym.spaces.Box) and box.name == {"fixation": 0, "stimulus": [1, 2]}
+    assert box.dtype == np.float32 and box.contains(np.zeros(3, np.float32))
+    assert isinstance(spaces.Discrete(3, name={"choice": [1, 2]}), gym.spaces.Discrete)
+    with pytest.raises(ValueError, match="stimulus"):
+        spaces.Box(0, 1, shape=(2,), name={"stimulus": [1, 2]})
+    with pytest.raises(TypeError, match="name"):
+        spaces.Discrete(2, name=["a", "b"])
+
+
+# --------------------------------------------------------------------------- Monitor
+MONITOR_USER = """
+import numpy as np
+import neurogym as ngym
+from neurogym.wrappers import Monitor, PassReward
+
+env = PassReward(ngym.make('PerceptualDecisionMaking-v0', dt=100,
+                           timing={'fixation': 100, 'stimulus': 200, 'decision': 100}))
+monitor = Monitor(env, folder=FOLDER, interval=50, verbose=True, plot_create=True, plot_steps=40)
+metrics_before = monitor.evaluate_policy(num_trials=40, seed=0)
+obs, _ = monitor.reset(seed=0)
+for _ in range(600):
+    obs, reward, terminated, truncated, info = monitor.step(monitor.action_space.sample())
+data = monitor.data
+trials = data['trial']
+coh = np.array([t['coh'] for t in trials])
+fig = monitor.plot_training_history(figsize=(6, 4), plot_performance=True)
+"""
+
+
+def test_monitor_records_trials_as_neurogym_users_read_them(tmp_path, capsys):
+    ns = run_renamed(MONITOR_USER.replace("FOLDER", repr(str(tmp_path))))
+    monitor = ns["monitor"]
+    # 600 steps of 4-step trials at most: >= 150 trials, 3 blocks of 50 saved and reset
+    assert monitor.num_tr >= 150 and len(monitor.history) == monitor.num_tr // 50
+    saved = sorted(tmp_path.glob("trial_*.npz"), key=lambda p: int(p.stem.split("_")[1]))
+    assert [p.name for p in saved] == [f"trial_{50 * (i + 1)}.npz" for i in range(len(monitor.history))]
+    block = np.load(saved[0], allow_pickle=True)
+    for key in ("action", "reward", "cum_reward", "performance", "gt", "new_trial", "trial"):
+        assert len(block[key]) == 50, key
+    assert set(np.unique(block["performance"])) <= {0, 1}
+    assert np.all(block["reward"] == np.where(block["performance"] == 1, 1.0, block["reward"]))
+    # 'trial' is the trial that ended: its ground truth is what the ending step judged
+    assert all(t["ground_truth"] + 1 == g for t, g in zip(block["trial"], block["gt"], strict=True))
+    assert len(ns["trials"]) == monitor.num_tr % 50 and set(ns["coh"]) <= {0.0, 6.4, 12.8, 25.6, 51.2}
+    assert list(tmp_path.glob("task_*.png")) and (tmp_path / "PerceptualDecisionMaking_training_history.png").exists()
+    assert "trials; last block: mean reward" in capsys.readouterr().out
+    before = ns["metrics_before"]
+    assert len(before["performances"]) == 40 and 0 <= before["mean_performance"] <= 1
+    assert len(monitor.data_eval["trial"]) == 40
+    assert ns["fig"].axes[0].get_xlabel() == "trials"
+
+
+def test_monitor_old_argument_names_and_evaluation_is_reproducible(tmp_path):
+    env = ngym.make("PerceptualDecisionMaking-v0", timing={"stimulus": 200})
+    m = Monitor(env, folder=tmp_path, sv_per=10, sv_stp="trial", verbose=False)
+    assert m.interval == 10 and m.trigger == "trial"
+    first = m.evaluate_policy(num_trials=30, seed=5, verbose=False)
+    again = m.evaluate_policy(num_trials=30, seed=5, verbose=False)
+    assert first == again and m.data == {"action": [], "reward": [], "cum_reward": [], "performance": []}
+    with pytest.raises(ValueError, match="folder"):
+        Monitor(env, plot_create=True)
+    with pytest.raises(TypeError, match="config"):
+        Monitor(env, config="config.toml")
+    with pytest.raises(ValueError, match="interval"):
+        Monitor(env, interval=0)
+
+
+def test_monitor_inside_sb3_training():
+    from sb3_contrib import RecurrentPPO
+    from stable_baselines3.common.vec_env import DummyVecEnv
+
+    monitor = Monitor(PassReward(ngym.make("PerceptualDecisionMaking-v0", timing={"stimulus": 200})),
+                      interval=20, verbose=False)
+    model = RecurrentPPO("MlpLstmPolicy", DummyVecEnv([lambda: monitor]), n_steps=128, batch_size=128,
+                         policy_kwargs={"lstm_hidden_size": 16}, device="cpu", seed=0)
+    model.learn(128)
+    assert monitor.num_tr >= 20 and monitor.history
+    assert all(isinstance(a, int) for a in monitor.data["action"])
