@@ -1,0 +1,99 @@
+"""Measure how long each notebook takes at the reader's budget; keep the README's column true.
+
+python tools/time_notebooks.py                  # every notebook, full budget; writes notebooks/run_times.json
+python tools/time_notebooks.py 03_trained_agent.ipynb   # just these (the others keep their entry)
+python tools/time_notebooks.py --update-readme  # ... and rewrites the README's run-time column
+
+Each notebook is copied alone into an empty temporary folder (as Colab opens it) and executed
+top to bottom in a fresh kernel of this Python (``NEUROGYM_LITE_SMOKE`` unset: the reader's
+budget). Run it from the repository root, with nothing else heavy running if you can: the JSON
+records the machine's load when the run started. ``tests/test_readme.py`` checks that the
+README's run-time column is what ``readme_time`` makes of these numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+RESULTS = NOTEBOOKS / "run_times.json"
+README = ROOT / "README.md"
+# A README table row: | [NN title](notebooks/NN_name.ipynb) ... | what you learn | run time |
+ROW = re.compile(r"^(\| \[[^\]]+\]\(notebooks/(?P<name>\d\d_[a-z0-9_]+\.ipynb)\).*\| )(?P<time>[^|]*?)( \|)$", re.M)
+
+
+def readme_time(seconds: float) -> str:
+    """How the README shows a measured run time: whole seconds up to 90 s, then minutes."""
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    return f"{seconds / 60:.1f} min"
+
+
+def run_notebook(path: Path) -> float:
+    import nbformat
+    from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / path.name
+        shutil.copy(path, copy)
+        nb = nbformat.read(copy, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=3600, kernel_name="python3", resources={"metadata": {"path": folder}}).execute()
+        return time.perf_counter() - start
+
+
+def update_readme(seconds: dict[str, float]) -> None:
+    text = README.read_text()
+
+    def cell(m: re.Match[str]) -> str:
+        name = m["name"]
+        return m.group(1) + (readme_time(seconds[name]) if name in seconds else m["time"]) + m.group(4)
+
+    README.write_text(ROW.sub(cell, text))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", help="file names in notebooks/ (default: all)")
+    parser.add_argument("--update-readme", action="store_true", help="rewrite the README's run-time column")
+    args = parser.parse_args()
+    if os.environ.get("NEUROGYM_LITE_SMOKE"):
+        sys.exit("NEUROGYM_LITE_SMOKE is set: unset it, the README quotes the reader's (full) budget")
+    paths = [NOTEBOOKS / n for n in args.notebooks] if args.notebooks else sorted(NOTEBOOKS.glob("*.ipynb"))
+    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"seconds": {}}
+    machine = {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "budget": "full (NEUROGYM_LITE_SMOKE unset)",
+    }
+    seconds = dict(old.get("seconds", {}))
+    for path in paths:
+        seconds[path.name] = round(run_notebook(path), 1)
+        print(f"{path.name}: {seconds[path.name]:.1f} s ({readme_time(seconds[path.name])})", flush=True)
+    present = {p.name for p in NOTEBOOKS.glob("*.ipynb")}
+    seconds = {k: v for k, v in sorted(seconds.items()) if k in present}
+    runs = dict(old.get("runs", {}))
+    for path in paths:
+        runs[path.name] = machine
+    runs = {k: v for k, v in sorted(runs.items()) if k in present}
+    RESULTS.write_text(json.dumps({"seconds": seconds, "runs": runs}, indent=2) + "\n")
+    if args.update_readme:
+        update_readme(seconds)
+
+
+if __name__ == "__main__":
+    main()
