@@ -92,3 +92,33 @@ def test_the_monkey_task_is_enforced_fixation_with_abort_on_the_seed_timing():
     assert u.rewards == {"abort": -0.1, "correct": 1.0, "fail": 0.0}
     env.reset(seed=0)
     assert u.periods() == ["fixation"] * 3 + ["stimulus"] * 5 + ["decision"] * 3
+
+
+def test_monkey_criteria_counts_breaks_bias_and_ideal_gaps():
+    from neurogym_lite.evaluation import EvalResult
+    from neurogym_lite.training import monkey_criteria
+
+    env = make_monkey_env()  # 8 cue-on steps a trial (300 ms fixation + 500 ms stimulus)
+    trials, perf, choices, rts = [], [], [], []
+
+    def add(coh, gt, choice, aborted_at=None):
+        t = {"coh": coh, "ground_truth": gt}
+        if aborted_at is not None:
+            t["aborted"] = True
+        trials.append(t)
+        perf.append(int(aborted_at is None and choice == gt + 1))
+        choices.append(choice)
+        rts.append(8 if aborted_at is None else aborted_at)
+
+    for i in range(100):  # 0 %: choice 1 on 70 of 100 completed trials
+        add(0.0, i % 2, 1 if i < 70 else 2)
+    for i in range(100):  # 51.2 %: all correct ...
+        add(51.2, i % 2, i % 2 + 1)
+    add(51.2, 0, 2, aborted_at=3)  # ... plus one trial aborted at its 4th step
+    r = EvalResult(np.array(perf), np.array(choices), trials, np.array(rts))
+    c = monkey_criteria(r, env)
+    assert c["aborted_trials"] == 1
+    assert c["fix_break_rate"] == pytest.approx(1 / (200 * 8 + 4))
+    assert c["p_choice1_at_0"] == pytest.approx(0.7) and c["n_choice_at_0"] == 100
+    assert c["accuracy_by_coh"][51.2] == 1.0 and c["accuracy_all_by_coh"][51.2] == pytest.approx(100 / 101)
+    assert not c["meets_criterion"]  # the 0.7 bias fails it
