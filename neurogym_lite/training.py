@@ -169,6 +169,8 @@ def monkey_criteria(result: Any, env: gym.Env) -> dict[str, Any]:
     acc, z = {}, {}
     acc_all = {}
     for c, p_ideal in ideal.items():
+        if not np.any(cohs == c):  # a coherence this evaluation never drew: nothing to judge
+            continue
         acc_all[c] = float(result.performance[cohs == c].mean())
         sel = (cohs == c) & ~aborted
         n = int(sel.sum())
@@ -178,7 +180,7 @@ def monkey_criteria(result: Any, env: gym.Env) -> dict[str, Any]:
         a = float(result.performance[sel].mean())
         se = max(math.sqrt(p_ideal * (1 - p_ideal) / n), 1 / n)
         acc[c], z[c] = a, (a - p_ideal) / se
-    ok = fix_break_rate <= 0.02 and abs(p1 - 0.5) <= 0.05 and min(z.values()) >= -2
+    ok = fix_break_rate <= 0.02 and abs(p1 - 0.5) <= 0.05 and min(z.values(), default=-math.inf) >= -2
     return {"fix_break_rate": fix_break_rate, "aborted_trials": int(aborted.sum()), "p_choice1_at_0": p1,
             "n_choice_at_0": int(zero.sum()), "accuracy_by_coh": acc, "accuracy_all_by_coh": acc_all,
             "ideal_by_coh": ideal,
