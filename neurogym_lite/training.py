@@ -15,14 +15,14 @@ import gymnasium as gym
 
 __all__ = ["MONKEY_STEPS", "MONKEY_TASK", "RECIPE", "SEED_TIMING", "input_scaling", "make_model", "make_monkey_env", "make_vec_env", "monkey_criteria", "recipe_json"]
 
-#: The seed notebook's task timing (ms).
+#: The task timing (ms) of NeuroGym's original tutorial.
 SEED_TIMING: dict[str, Any] = {
     "fixation": ("constant", 300),
     "stimulus": ("constant", 500),
     "decision": ("constant", 300),
 }
 
-#: The monkey-faithful task (kwargs of ``PerceptualDecisionMaking-v0``): the seed notebook's timing,
+#: The monkey-faithful task (kwargs of ``PerceptualDecisionMaking-v0``): the tutorial's timing,
 #: fixation required whenever the fixation cue is on, and breaking it ends the trial, as in the
 #: monkey experiments (Britten et al. 1992; Shadlen & Newsome 2001).
 MONKEY_TASK: dict[str, Any] = {
