@@ -224,8 +224,16 @@ def plot_rollout(
         y_mark = hi + 2.2 * pad
         ax.plot(ends[correct], np.full(correct.sum(), y_mark), "o", color="tab:green", ms=7,
                 label="trial correct")
-        ax.plot(ends[~correct], np.full((~correct).sum(), y_mark), "X", color="tab:red", ms=7,
+        aborted = np.zeros(ends.size, dtype=bool)
+        if rollout.periods is not None and "decision" in rollout.periods:
+            # a trial that ended on a choice outside the decision period was aborted (fixation broken)
+            aborted = np.array([rollout.periods[e] != "decision" for e in ends]) & (rollout.actions[ends] != 0)
+        wrong = ~correct & ~aborted
+        ax.plot(ends[wrong], np.full(wrong.sum(), y_mark), "X", color="tab:red", ms=7,
                 label="trial error / no choice")
+        if aborted.any():
+            ax.plot(ends[aborted], np.full(aborted.sum(), y_mark), "v", color="tab:orange", ms=6,
+                    label="trial aborted")
         ticks, tick_labels = [*ticks, y_mark], [*tick_labels, "outcome"]
         hi = y_mark
         acc = f"{int(correct.sum())}/{rollout.num_trials} trials correct" if rollout.num_trials else "no trial ended"

@@ -202,3 +202,13 @@ def test_plotting_does_not_touch_matplotlib_settings():
     before = dict(plt.rcParams)
     ngym.plot_env(wrapped(), num_steps=20, seed=0)
     assert dict(plt.rcParams) == before
+
+
+def test_aborted_trials_have_their_own_mark():
+    env = PassReward(gym.make("PerceptualDecisionMaking-v0", dt=100, timing=SEED_TIMING, abort=True,
+                              enforce_fixation=True))
+    fig = ngym.plot_env(env, num_steps=50, seed=0)
+    rew_ax = fig.axes[2]
+    aborts = [line for line in rew_ax.get_lines() if line.get_label() == "trial aborted"]
+    rollout = ngym.run_env(env, num_steps=50, seed=0)
+    assert aborts and len(aborts[0].get_xdata()) == rollout.num_trials  # a random agent aborts every trial
