@@ -225,9 +225,9 @@ def plot_rollout(
         ax.plot(ends[correct], np.full(correct.sum(), y_mark), "o", color="tab:green", ms=7,
                 label="trial correct")
         aborted = np.zeros(ends.size, dtype=bool)
-        if rollout.periods is not None and "decision" in rollout.periods:
-            # a trial that ended on a choice outside the decision period was aborted (fixation broken)
-            aborted = np.array([rollout.periods[e] != "decision" for e in ends]) & (rollout.actions[ends] != 0)
+        if reward_names and "abort" in reward_names:
+            # a trial that ended with the abort reward was aborted (fixation broken)
+            aborted = ~correct & np.isclose(rollout.rewards[ends], reward_names["abort"])
         wrong = ~correct & ~aborted
         ax.plot(ends[wrong], np.full(wrong.sum(), y_mark), "X", color="tab:red", ms=7,
                 label="trial error / no choice")
