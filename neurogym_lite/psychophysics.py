@@ -1,7 +1,8 @@
 """The behavioural analyses of a random-dots experiment, as a physiologist runs them.
 
 - :func:`trial_table` turns a :class:`~neurogym_lite.rollout.Rollout` into one row per trial:
-  signed coherence, choice, correct, aborted, and the evidence of every stimulus frame.
+  signed coherence, choice, correct, aborted, and the evidence of every stimulus frame;
+  :func:`collect_trials` runs a model on many envs at once and returns the same table.
 - :func:`fit_signed_psychometric`: P(choice 1) against **signed** coherence (+ = motion towards
   choice 1), a cumulative Gaussian (or logistic) with a bias (the point of subjective equality),
   a slope and two lapse rates, fitted by maximum likelihood with parametric-bootstrap confidence
@@ -25,9 +26,11 @@ Every function checks its inputs and raises a ``TypeError`` or ``ValueError`` na
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import gymnasium as gym
 import numpy as np
 from scipy import optimize, stats
 from scipy.special import expit, ndtr
@@ -42,6 +45,7 @@ __all__ = [
     "SignedPsychometricFit",
     "TrialTable",
     "choice_history",
+    "collect_trials",
     "dprime_efficiency",
     "efficiency",
     "fit_signed_psychometric",
@@ -185,6 +189,81 @@ def trial_table(rollout: Rollout) -> TrialTable:
         evidence[k, : f.size] = f
     choice = np.where(aborted, 0, rollout.choices).astype(int)
     return TrialTable(signed, choice, rollout.performance.astype(bool), aborted, evidence)
+
+
+def collect_trials(
+    model: Any,
+    make_env: Callable[[], gym.Env],
+    num_trials: int = 2000,
+    *,
+    n_envs: int = 16,
+    seed: int = 0,
+    deterministic: bool = True,
+) -> TrialTable:
+    """Run ``model`` on ``n_envs`` fresh envs from ``make_env`` and return the :class:`TrialTable` of
+    ``num_trials`` completed trials, with the evidence of every stimulus frame.
+
+    The same loop as :func:`neurogym_lite.evaluation.evaluate` (env ``i`` reset with ``seed + i``,
+    one batched ``model.predict`` per step, LSTM state carried across trials as in training), which
+    also keeps what :func:`trial_table` needs; many times faster than :func:`neurogym_lite.run_env`
+    on one env. For ``PerceptualDecisionMaking-v0`` (two directions) and its wrappers.
+    """
+    if not callable(make_env):
+        raise TypeError(f"make_env must be a function that builds an env, got {make_env!r}")
+    num_trials = _int_at_least("num_trials", num_trials, 1)
+    n_envs = min(_int_at_least("n_envs", n_envs, 1), num_trials)
+    envs = [make_env() for _ in range(n_envs)]
+    tasks = [e.unwrapped for e in envs]
+    names = list(getattr(tasks[0], "ob_names", []))
+    if "stimulus_1" not in names or "stimulus_2" not in names or "stimulus_3" in names:
+        raise ValueError(f"collect_trials needs the two-direction random-dots task, got observations {names}")
+    i1, i2 = names.index("stimulus_1"), names.index("stimulus_2")
+    obs = np.stack([e.reset(seed=seed + i)[0] for i, e in enumerate(envs)])
+    episode_start = np.ones(n_envs, dtype=bool)
+    frames: list[list[float]] = [[] for _ in range(n_envs)]
+    state = None
+    signed: list[float] = []
+    choice: list[int] = []
+    correct: list[bool] = []
+    aborted: list[bool] = []
+    evidence: list[list[float]] = []
+    max_steps = 1000 * num_trials
+    for _ in range(max_steps):
+        actions, state = model.predict(obs, state=state, episode_start=episode_start, deterministic=deterministic)
+        actions = np.asarray(actions).reshape(n_envs)
+        for i, env in enumerate(envs):
+            period = tasks[i].period_now
+            if period == "stimulus":
+                frames[i].append(float(obs[i][i1] - obs[i][i2]))
+            ob, _, terminated, truncated, info = env.step(int(actions[i]))
+            episode_start[i] = False
+            if info.get("new_trial", False):
+                trial = info.get("trial", {})
+                a = int(actions[i])
+                broke = period != "decision" and a != 0
+                signed.append(float(trial["coh"]) * (1 if int(trial["ground_truth"]) == 0 else -1))
+                choice.append(0 if broke else a)
+                correct.append(bool(info.get("performance", 0)))
+                aborted.append(broke)
+                evidence.append(frames[i])
+                frames[i] = []
+            if terminated or truncated:
+                ob, _ = env.reset()
+                episode_start[i] = True
+            obs[i] = ob
+        if len(choice) >= num_trials:
+            break
+    else:
+        raise RuntimeError(f"only {len(choice)} of {num_trials} trials ended within {max_steps} steps")
+    for env in envs:
+        env.close()
+    n = num_trials
+    width = max(len(f) for f in evidence[:n])
+    ev = np.full((n, width), np.nan)
+    for k, f in enumerate(evidence[:n]):
+        ev[k, : len(f)] = f
+    return TrialTable(np.array(signed[:n]), np.array(choice[:n], dtype=int), np.array(correct[:n]),
+                      np.array(aborted[:n]), ev)
 
 
 # ------------------------------------------------------------------ psychometric function
@@ -406,10 +485,12 @@ def dprime_efficiency(
 ) -> dict[float, tuple[float, float, float]]:
     """Efficiency at each coherence: ``(d'_agent / d'_ideal)^2`` with a bootstrap interval.
 
-    ``d'_agent = z(P(choice 1 | +c)) - z(P(choice 1 | -c))`` (a proportion of 0 or 1 is moved
-    half a trial inwards, Macmillan & Creelman 2005); ``d'_ideal = 2 c / ideal`` with ``ideal``
-    from :func:`ideal_sigma`. Returns ``{c: (efficiency, low, high)}`` for each c > 0 tested
-    in both directions; the interval redraws both proportions from binomials (``n_boot`` times).
+    ``d'_agent = z(P(choice 1 | +c)) - z(P(choice 1 | -c))``; ``d'_ideal = 2 c / ideal`` with
+    ``ideal`` from :func:`ideal_sigma`. Returns ``{c: (efficiency, low, high)}`` for each c > 0
+    tested in both directions; the interval redraws both proportions from binomials (``n_boot``
+    times; a redrawn proportion of 0 or 1 is moved half a trial inwards, Macmillan & Creelman
+    2005). Where the observer made no error in one direction, d' is infinite on the data and the
+    efficiency is not measurable: NaN (the easy coherences, where every good observer is perfect).
     """
     x = _array("signed_coh", signed_coh)
     c1 = _binary("chose_1", chose_1)
@@ -429,6 +510,10 @@ def dprime_efficiency(
             continue
         n_p, n_n = int(pos.sum()), int(neg.sum())
         k_p, k_n = c1[pos].sum(), c1[neg].sum()
+        if k_p in (0, n_p) or k_n in (0, n_n):
+            # a proportion of 0 or 1 gives no finite d': the efficiency is not measurable there
+            out[float(c)] = (math.nan, math.nan, math.nan)
+            continue
         d_ideal = 2 * c / ideal
         value = float(((z(np.array(k_p), n_p) - z(np.array(k_n), n_n)) / d_ideal) ** 2)
         kb_p = rng.binomial(n_p, k_p / n_p, n_boot)

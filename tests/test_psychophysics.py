@@ -182,3 +182,49 @@ def test_kernel_on_perfectly_separable_choices_raises():
     E = np.random.default_rng(0).standard_normal((200, 3))
     with pytest.raises(ValueError, match="perfectly"):
         pp.psychophysical_kernel(E, E.sum(axis=1) > 0)
+
+
+class ConstantModel:
+    """A stand-in for an SB3 model that always takes the same action."""
+
+    def __init__(self, action):
+        self.action = action
+
+    def predict(self, obs, state=None, episode_start=None, deterministic=True):
+        return np.full(len(obs), self.action), state
+
+
+def monkey_env():
+    return PassReward(gym.make("PerceptualDecisionMaking-v0", dt=100, timing=SEED_TIMING,
+                               enforce_fixation=True, abort=True))
+
+
+def test_collect_trials_matches_trial_table_of_run_env():
+    from neurogym_lite.pretrained import load_pretrained
+
+    model = load_pretrained()
+    a = pp.collect_trials(model, monkey_env, num_trials=60, n_envs=1, seed=3)
+    b = pp.trial_table(ngym.run_env(monkey_env(), num_trials=60, model=model, seed=3))
+    for field in ("signed_coh", "choice", "correct", "aborted"):
+        assert np.array_equal(getattr(a, field), getattr(b, field)), field
+    assert np.allclose(a.evidence, b.evidence, equal_nan=True)
+    many = pp.collect_trials(model, monkey_env, num_trials=60, n_envs=8, seed=3)
+    assert len(many) == 60 and many.evidence.shape[1] <= 5
+
+
+def test_collect_trials_counts_fixation_breaks_as_aborts():
+    table = pp.collect_trials(ConstantModel(1), monkey_env, num_trials=40, n_envs=4)
+    assert table.aborted.all() and (table.choice == 0).all() and not table.correct.any()
+    table = pp.collect_trials(ConstantModel(0), monkey_env, num_trials=40, n_envs=4)
+    assert not table.aborted.any() and (table.choice == 0).all()  # never answers: times out
+    assert not np.isnan(table.evidence).any()  # every trial showed its five frames
+    with pytest.raises(TypeError, match="make_env"):
+        pp.collect_trials(ConstantModel(0), monkey_env(), num_trials=5)
+
+
+def test_dprime_efficiency_is_nan_where_the_observer_is_perfect():
+    x = np.repeat([-51.2, -6.4, 6.4, 51.2], 200)
+    rng = np.random.default_rng(0)
+    c1 = np.where(np.abs(x) > 50, x > 0, rng.random(x.size) < norm.cdf(x / 8))
+    out = pp.dprime_efficiency(x, c1, 6.3)
+    assert np.isnan(out[51.2][0]) and np.isfinite(out[6.4][0])
