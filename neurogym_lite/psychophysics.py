@@ -117,7 +117,9 @@ class TrialTable:
     ``signed_coh[k]``: coherence in %, positive when the motion points towards choice 1;
     ``choice[k]``: 1 or 2, or 0 when the trial ended without a choice (aborted, or timed out);
     ``correct[k]``, ``aborted[k]``: booleans; ``evidence[k, f]``: stimulus 1 minus stimulus 2 on
-    stimulus frame ``f`` (NaN after the frames the trial had, e.g. when it was aborted).
+    stimulus frame ``f`` (NaN after the frames the trial had, e.g. when it was aborted);
+    ``session[k]``: which env the trial ran in (:func:`collect_trials` runs several side by side;
+    trials of one session are in the order they ran), or None for a single stream of trials.
     """
 
     signed_coh: np.ndarray
@@ -125,6 +127,7 @@ class TrialTable:
     correct: np.ndarray
     aborted: np.ndarray
     evidence: np.ndarray
+    session: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.choice.size)
@@ -146,7 +149,8 @@ class TrialTable:
         m = _binary("mask", mask)
         if m.size != len(self):
             raise ValueError(f"mask must have one entry per trial ({len(self)}), got {m.size}")
-        return TrialTable(self.signed_coh[m], self.choice[m], self.correct[m], self.aborted[m], self.evidence[m])
+        return TrialTable(self.signed_coh[m], self.choice[m], self.correct[m], self.aborted[m], self.evidence[m],
+                          None if self.session is None else self.session[m])
 
 
 def trial_table(rollout: Rollout) -> TrialTable:
@@ -227,6 +231,7 @@ def collect_trials(
     correct: list[bool] = []
     aborted: list[bool] = []
     evidence: list[list[float]] = []
+    session: list[int] = []
     max_steps = 1000 * num_trials
     for _ in range(max_steps):
         actions, state = model.predict(obs, state=state, episode_start=episode_start, deterministic=deterministic)
@@ -246,6 +251,7 @@ def collect_trials(
                 correct.append(bool(info.get("performance", 0)))
                 aborted.append(broke)
                 evidence.append(frames[i])
+                session.append(i)
                 frames[i] = []
             if terminated or truncated:
                 ob, _ = env.reset()
@@ -262,8 +268,11 @@ def collect_trials(
     ev = np.full((n, width), np.nan)
     for k, f in enumerate(evidence[:n]):
         ev[k, : len(f)] = f
-    return TrialTable(np.array(signed[:n]), np.array(choice[:n], dtype=int), np.array(correct[:n]),
-                      np.array(aborted[:n]), ev)
+    # Rows grouped by env, each env's trials in the order they ran (what choice_history needs).
+    order = np.argsort(np.array(session[:n]), kind="stable")
+    return TrialTable(np.array(signed[:n])[order], np.array(choice[:n], dtype=int)[order],
+                      np.array(correct[:n])[order], np.array(aborted[:n])[order], ev[order],
+                      np.array(session[:n])[order])
 
 
 # ------------------------------------------------------------------ psychometric function
@@ -639,11 +648,12 @@ class ChoiceHistory:
     level: float
 
 
-def choice_history(choice: Any, correct: Any, *, level: float = 0.95) -> ChoiceHistory:
+def choice_history(choice: Any, correct: Any, *, session: Any = None, level: float = 0.95) -> ChoiceHistory:
     """P(repeat) after correct and after error trials, from consecutive trials.
 
     ``choice[k]`` is 1, 2, ... or 0 for no choice (aborted / timed out), ``correct[k]`` whether
-    trial k was correct. Pairs (k-1, k) in which either trial has no choice are left out.
+    trial k was correct. Pairs (k-1, k) in which either trial has no choice are left out, and so
+    are pairs from different ``session``s (e.g. :attr:`TrialTable.session`), when given.
     """
     ch = _array("choice", choice)
     if not np.all((ch >= 0) & (ch == np.round(ch))):
@@ -653,6 +663,10 @@ def choice_history(choice: Any, correct: Any, *, level: float = 0.95) -> ChoiceH
     level = _level(level)
     prev, nxt, prev_ok = ch[:-1], ch[1:], ok[:-1]
     valid = (prev > 0) & (nxt > 0)
+    if session is not None:
+        sess = _array("session", session, dtype=object)
+        _same_length(choice=ch, session=sess)
+        valid &= sess[:-1] == sess[1:]
     after: dict[str, tuple[float, float, float, int]] = {}
     expected: dict[str, float] = {}
     for name, sel in (("correct", valid & prev_ok), ("error", valid & ~prev_ok)):

@@ -122,6 +122,11 @@ def test_choice_history_recovers_win_stay():
     assert lo < 0.5 < hi
     assert h.expected["correct"] == pytest.approx(0.5, abs=0.02)
     assert n_pairs < 0.76 * n
+    # pairs across sessions are left out: alternating sessions leave no pair at all
+    alternating = pp.choice_history(choice, correct, session=np.arange(n) % 2)
+    assert all(v[3] == 0 for v in alternating.after.values())
+    blocks = pp.choice_history(choice, correct, session=np.arange(n) // 1001)
+    assert blocks.after["correct"][3] + blocks.after["error"][3] < n_pairs + h.after["error"][3]
 
 
 def test_trial_table_from_a_rollout():
@@ -210,6 +215,7 @@ def test_collect_trials_matches_trial_table_of_run_env():
     assert np.allclose(a.evidence, b.evidence, equal_nan=True)
     many = pp.collect_trials(model, monkey_env, num_trials=60, n_envs=8, seed=3)
     assert len(many) == 60 and many.evidence.shape[1] <= 5
+    assert set(many.session) == set(range(8)) and np.all(np.diff(many.session) >= 0)
 
 
 def test_collect_trials_counts_fixation_breaks_as_aborts():
