@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_env", "plot_rollout"]
+__all__ = ["coherence_x", "log_coherence_axis", "plot_env", "plot_rollout"]
 
 # Light backgrounds for the periods of a trial; fixation is left white so the eye goes to the
 # periods where something happens.
@@ -257,3 +257,40 @@ def plot_rollout(
     if fname:
         fig.savefig(fname, dpi=120, bbox_inches="tight")
     return fig
+
+
+def coherence_x(cohs: Any) -> np.ndarray:
+    """Where to draw each unsigned coherence on :func:`log_coherence_axis`: itself, except 0 %, which
+    a log axis cannot show and which goes at half the smallest non-zero coherence."""
+    c = np.asarray(cohs, dtype=float)
+    if c.ndim != 1 or np.any(c < 0) or not np.any(c > 0):
+        raise ValueError(f"cohs must be unsigned coherences (>= 0) with at least one above 0, got {cohs!r}")
+    return np.where(c == 0, c[c > 0].min() / 2, c)
+
+
+def log_coherence_axis(ax: Axes, cohs: Any, label: str = "motion coherence (%)") -> None:
+    """A log coherence axis with a tick at each tested coherence, and 0 % (if tested) drawn left of an
+    axis break (a gap in the axis line with two slanted marks), since a log axis has no zero.
+    Place points with :func:`coherence_x`."""
+    c = np.unique(np.asarray(cohs, dtype=float))
+    x = coherence_x(c)
+    ax.set_xscale("log")
+    ax.set_xticks(x)
+    ax.set_xticklabels([f"{v:g}" for v in c])
+    ax.minorticks_off()
+    ax.set_xlabel(label)
+    lo, hi = x.min() / 1.35, x.max() * 1.2
+    ax.set_xlim(lo, hi)
+    if np.any(c == 0):
+        nonzero = c[c > 0].min()
+        zero = nonzero / 2
+        mid = np.sqrt(zero * nonzero)
+        gap = (nonzero / zero) ** 0.12
+        trans = ax.get_xaxis_transform()  # x in data units, y in axes units
+        ax.spines["bottom"].set_visible(False)
+        for start, end in [(lo, mid / gap), (mid * gap, hi)]:
+            ax.plot([start, end], [0, 0], color="k", lw=0.8, transform=trans, clip_on=False,
+                    label="_axis_line")
+        for xb in (mid / gap, mid * gap):
+            ax.plot([xb / 1.04, xb * 1.04], [-0.025, 0.025], color="k", lw=0.8, transform=trans,
+                    clip_on=False, label="_axis_break")

@@ -212,3 +212,22 @@ def test_aborted_trials_have_their_own_mark():
     aborts = [line for line in rew_ax.get_lines() if line.get_label() == "trial aborted"]
     rollout = ngym.run_env(env, num_steps=50, seed=0)
     assert aborts and len(aborts[0].get_xdata()) == rollout.num_trials  # a random agent aborts every trial
+
+
+def test_log_coherence_axis_breaks_before_zero():
+    from neurogym_lite.plotting import coherence_x, log_coherence_axis
+
+    cohs = [0, 3.2, 6.4, 12.8, 25.6, 51.2]
+    x = coherence_x(cohs)
+    assert x[0] == 1.6 and np.array_equal(x[1:], cohs[1:])
+    fig, ax = plt.subplots()
+    ax.plot(x, np.linspace(0.5, 1, 6), "o")
+    log_coherence_axis(ax, cohs)
+    assert ax.get_xscale() == "log" and [t.get_text() for t in ax.get_xticklabels()][:2] == ["0", "3.2"]
+    breaks = [line for line in ax.get_lines() if line.get_label() == "_axis_break"]
+    assert len(breaks) == 2 and all(1.6 < line.get_xdata()[0] < 3.2 for line in breaks)
+    fig2, ax2 = plt.subplots()
+    log_coherence_axis(ax2, [3.2, 6.4])  # no 0 %: no break
+    assert not [line for line in ax2.get_lines() if line.get_label() == "_axis_break"]
+    with pytest.raises(ValueError, match="cohs"):
+        coherence_x([-1, 0])
