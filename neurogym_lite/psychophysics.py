@@ -156,7 +156,8 @@ class TrialTable:
 def trial_table(rollout: Rollout) -> TrialTable:
     """The per-trial table of a rollout of ``PerceptualDecisionMaking-v0`` (two directions).
 
-    A trial counts as aborted when it ended outside the decision period (a fixation break).
+    A trial counts as aborted when the env marked it so (``trial['aborted']``), or, for envs that do
+    not, when it ended on a choice outside the decision period (a fixation break).
     Evidence is read from the observation entries named ``stimulus_1`` and ``stimulus_2``.
     """
     if not isinstance(rollout, Rollout):
@@ -186,7 +187,7 @@ def trial_table(rollout: Rollout) -> TrialTable:
         stim = periods[steps] == "stimulus"
         obs = rollout.obs[steps]
         frames.append((obs[stim, i1] - obs[stim, i2]).astype(float))
-        aborted[k] = periods[ends[k]] != "decision" and rollout.actions[ends[k]] != 0
+        aborted[k] = bool(trial.get("aborted", periods[ends[k]] != "decision" and rollout.actions[ends[k]] != 0))
     width = max((f.size for f in frames), default=0)
     evidence = np.full((n, width), np.nan)
     for k, f in enumerate(frames):
@@ -245,7 +246,8 @@ def collect_trials(
             if info.get("new_trial", False):
                 trial = info.get("trial", {})
                 a = int(actions[i])
-                broke = period != "decision" and a != 0
+                # the env marks aborted trials (trial['aborted']); older envs: a choice before the decision period
+                broke = bool(trial.get("aborted", period != "decision" and a != 0))
                 signed.append(float(trial["coh"]) * (1 if int(trial["ground_truth"]) == 0 else -1))
                 choice.append(0 if broke else a)
                 correct.append(bool(info.get("performance", 0)))
