@@ -103,7 +103,8 @@ def _reward_ticks(values: np.ndarray, names: dict[str, float] | None) -> tuple[l
     """Tick positions and labels for the reward axis: every reward value seen (and 0), named by
     the outcome that gives it when the task says (``abort -0.1``, ``fail 0``, ``correct +1``).
     Values too close to tell apart on the axis share one tick (``fail 0 / abort -0.1``)."""
-    values_all = sorted({0.0, *(float(v) for v in values)} | set((names or {}).values()))
+    # rounded: a reward received as float32 (-0.1000000015) is the task's -0.1
+    values_all = sorted({round(float(v), 6) for v in [0.0, *values, *(names or {}).values()]})
 
     def label(v: float) -> str:
         outcomes = [k for k, r in (names or {}).items() if np.isclose(r, v)]

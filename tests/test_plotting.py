@@ -231,3 +231,10 @@ def test_log_coherence_axis_breaks_before_zero():
     assert not [line for line in ax2.get_lines() if line.get_label() == "_axis_break"]
     with pytest.raises(ValueError, match="cohs"):
         coherence_x([-1, 0])
+
+
+def test_reward_ticks_name_each_value_once():
+    from neurogym_lite.plotting import _reward_ticks
+
+    ticks, labels = _reward_ticks(np.array([np.float32(-0.1), 0.0, 1.0]), {"abort": -0.1, "correct": 1.0, "fail": 0.0})
+    assert labels == ["fail 0 / abort -0.1", "correct +1"] and ticks == [0.0, 1.0]
