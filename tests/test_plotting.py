@@ -237,4 +237,7 @@ def test_reward_ticks_name_each_value_once():
     from neurogym_lite.plotting import _reward_ticks
 
     ticks, labels = _reward_ticks(np.array([np.float32(-0.1), 0.0, 1.0]), {"abort": -0.1, "correct": 1.0, "fail": 0.0})
-    assert labels == ["fail 0 / abort -0.1", "correct +1"] and ticks == [0.0, 1.0]
+    assert labels == ["abort -0.1", "fail 0", "correct +1"] and ticks == [-0.1, 0.0, 1.0]
+    # values too close to tell apart share a tick, each name once
+    ticks, labels = _reward_ticks(np.array([np.float32(-0.1), -2.0]), {"abort": -0.1, "correct": 1.0, "fail": -2.0})
+    assert labels == ["fail -2", "0 / abort -0.1", "correct +1"] and ticks == [-2.0, 0.0, 1.0]
