@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_env", "plot_rollout"]
+__all__ = ["coherence_x", "log_coherence_axis", "plot_env", "plot_rollout"]
 
 # Light backgrounds for the periods of a trial; fixation is left white so the eye goes to the
 # periods where something happens.
@@ -41,7 +41,8 @@ def plot_env(
     """Run an agent on ``env`` (see :func:`neurogym_lite.run_env`) and plot the rollout.
 
     Panels: observations (labelled traces with their values, or a heat map for many inputs),
-    the agent's actions against the correct action, rewards, and each trial's outcome. Dotted
+    the agent's actions against the correct action, and rewards (ticks named by outcome, the
+    previous-reward input on the same scale) with each trial's outcome. Dotted
     lines mark trial boundaries; shading marks the periods of each trial. The title names the
     task and the agent. ``ob_traces`` labels the observation entries (one label per entry).
     Returns the matplotlib Figure (also saved to ``fname`` when given).
@@ -57,8 +58,23 @@ def plot_env(
             )
     rollout = run_env(env, num_steps=num_steps, num_trials=num_trials, def_act=def_act, model=model,
                       deterministic=deterministic, reset_state_each_trial=reset_state_each_trial, seed=seed)
+    rewards = _task_rewards(env)
+    if rewards:
+        rollout.extra.setdefault("rewards", rewards)
     return plot_rollout(rollout, name=name, legend=legend, ob_traces=ob_traces, fig_kwargs=fig_kwargs,
                         fname=fname, plot_performance=plot_performance)
+
+
+def _task_rewards(env: Any) -> dict[str, float] | None:
+    """The task's ``rewards`` dict (outcome name -> value), for naming the reward ticks."""
+    try:
+        task = env.get_attr("unwrapped", indices=[0])[0] if hasattr(env, "get_attr") else env.unwrapped
+    except (AttributeError, IndexError):
+        return None
+    rewards = getattr(task, "rewards", None)
+    if not isinstance(rewards, dict):
+        return None
+    return {str(k): float(v) for k, v in rewards.items() if isinstance(v, (int, float))}
 
 
 def _trial_boundaries(ax: Axes, rollout: Rollout) -> None:
@@ -79,6 +95,37 @@ def _shade_periods(ax: Axes, rollout: Rollout, colors: dict[str, str]) -> None:
             start = t
 
 
+def _is_reward_input(name: str) -> bool:
+    return "reward" in name.lower()
+
+
+def _reward_ticks(values: np.ndarray, names: dict[str, float] | None) -> tuple[list[float], list[str]]:
+    """Tick positions and labels for the reward axis: every reward value seen (and 0), named by
+    the outcome that gives it when the task says (``abort -0.1``, ``fail 0``, ``correct +1``).
+    Values too close to tell apart on the axis share one tick (``fail 0 / abort -0.1``)."""
+    # rounded: a reward received as float32 (-0.1000000015) is the task's -0.1
+    values_all = sorted({round(float(v), 6) for v in [0.0, *values, *(names or {}).values()]})
+
+    def label(v: float) -> str:
+        outcomes = [k for k, r in (names or {}).items() if np.isclose(r, v)]
+        number = "0" if v == 0 else f"{v:+g}"
+        return f"{' / '.join(outcomes)} {number}" if outcomes else number
+
+    span = (values_all[-1] - values_all[0]) or 1.0
+    groups: list[list[float]] = []
+    for v in values_all:
+        if groups and v - groups[-1][-1] < 0.08 * span:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    ticks, labels = [], []
+    for g in groups:
+        at = 0.0 if 0.0 in g else g[0]  # 0 is where the trace rests: keep its tick exact
+        ticks.append(at)
+        labels.append(" / ".join(label(v) for v in sorted(g, key=lambda v: (v != at, v))))
+    return ticks, labels
+
+
 def plot_rollout(
     rollout: Rollout,
     name: str | None = None,
@@ -88,40 +135,54 @@ def plot_rollout(
     fname: str | None = None,
     plot_performance: bool = True,
 ) -> Figure:
-    """Plot a :class:`Rollout` (the figure of :func:`plot_env`)."""
+    """Plot a :class:`Rollout` (the figure of :func:`plot_env`).
+
+    Three panels: the observations (the previous-reward input, if any, is drawn in the reward
+    panel, on the reward's own scale); the agent's actions against the correct ones; and the
+    rewards, with ticks named by outcome when the task's ``rewards`` dict is known, and (with
+    ``plot_performance``) a mark for each trial's outcome at the step that ended it.
+    """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
+    if not isinstance(rollout, Rollout):
+        raise TypeError(
+            f"rollout must be a Rollout (from neurogym_lite.run_env), got {type(rollout).__name__}; "
+            "to plot an env, use plot_env(env, ...)"
+        )
     labels = list(ob_traces) if ob_traces is not None else rollout.ob_names
     n_obs = rollout.obs.shape[1]
     if len(labels) != n_obs:
         raise ValueError(f"ob_traces has {len(labels)} labels but the observation has {n_obs} entries")
-    n_panels = 4 if plot_performance else 3
-    kwargs: dict[str, Any] = {"figsize": (11, 2.2 * n_panels + 0.6), "sharex": True}
+    # Which entries are the previous-reward input: by the env's own name, else by the label.
+    names = rollout.ob_names if len(rollout.ob_names) == n_obs else labels
+    reward_in = [i for i in range(n_obs) if _is_reward_input(names[i]) or _is_reward_input(labels[i])]
+    shown = [i for i in range(n_obs) if i not in reward_in]
+    kwargs: dict[str, Any] = {"figsize": (10, 6.5), "sharex": True,
+                              "gridspec_kw": {"height_ratios": [1.3, 1, 1]}}
     kwargs.update(fig_kwargs or {})
-    kwargs.setdefault("sharex", True)
-    fig, axes = plt.subplots(n_panels, 1, **kwargs)
+    fig, axes = plt.subplots(3, 1, **kwargs)
     x = np.arange(rollout.num_steps)
     dt = f" (dt = {rollout.dt:g} ms)" if rollout.dt else ""
 
     period_names = list(dict.fromkeys(rollout.periods)) if rollout.periods is not None else []
     colors = {p: _PERIOD_COLORS[i % len(_PERIOD_COLORS)] for i, p in enumerate(period_names)}
 
-    # Observations
+    # Observations (the task's inputs, without the reward input)
     ax = axes[0]
     _shade_periods(ax, rollout, colors)
-    if n_obs <= _MAX_LINE_TRACES:
-        for i in range(n_obs):
-            ax.plot(x, rollout.obs[:, i], drawstyle="steps-mid", lw=1.4, label=labels[i])
-        ax.set_ylabel("observation\nvalue")
+    if len(shown) <= _MAX_LINE_TRACES:
+        for i in shown:
+            ax.plot(x, rollout.obs[:, i], drawstyle="steps-mid", lw=1.4, label=labels[i], color=f"C{i}")
+        ax.set_ylabel("input value")
         handles, hlabels = ax.get_legend_handles_labels()
     else:
-        im = ax.imshow(rollout.obs.T, aspect="auto", origin="lower", cmap="viridis",
-                       extent=(-0.5, rollout.num_steps - 0.5, -0.5, n_obs - 0.5), interpolation="nearest")
+        im = ax.imshow(rollout.obs[:, shown].T, aspect="auto", origin="lower", cmap="viridis",
+                       extent=(-0.5, rollout.num_steps - 0.5, -0.5, len(shown) - 0.5), interpolation="nearest")
         fig.colorbar(im, ax=ax, pad=0.01, label="value")
-        ax.set_yticks(range(n_obs))
-        ax.set_yticklabels(labels, fontsize=7)
-        ax.set_ylabel("observation")
+        ax.set_yticks(range(len(shown)))
+        ax.set_yticklabels([labels[i] for i in shown], fontsize=7)
+        ax.set_ylabel("input")
         handles, hlabels = [], []
     handles += [Patch(color=colors[p], label=f"{p} period") for p in period_names if colors[p] != "#ffffff"]
     hlabels += [f"{p} period" for p in period_names if colors[p] != "#ffffff"]
@@ -144,32 +205,48 @@ def plot_rollout(
     if legend:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
 
-    # Rewards
+    # Rewards, with the reward input on the same (reward) scale, and each trial's outcome
     ax = axes[2]
-    ax.axhline(0, color="0.7", lw=0.8)
-    ax.plot(x, rollout.rewards, drawstyle="steps-mid", color="C2", lw=1.4, label="reward")
+    ax.axhline(0, color="0.8", lw=0.8, zorder=0)
+    for i in reward_in:
+        ax.plot(x, rollout.obs[:, i], drawstyle="steps-mid", lw=1.2, color="0.55",
+                label=f"{labels[i]} (input)")
     nonzero = rollout.rewards != 0
-    ax.plot(x[nonzero], rollout.rewards[nonzero], "o", color="C2", ms=4)
-    lo, hi = min(rollout.rewards.min(initial=0), 0), max(rollout.rewards.max(initial=0), 1)
-    ax.set_ylim(lo - 0.15 * (hi - lo), hi + 0.15 * (hi - lo))
-    ax.set_ylabel("reward")
-    ax.set_title("Rewards", loc="left", fontsize=10)
-
-    # Per-trial outcome, drawn once per trial at the step that ended it
+    ax.plot(x[nonzero], rollout.rewards[nonzero], "D", color="k", ms=3.5, label="reward received")
+    reward_names = rollout.extra.get("rewards")
+    ticks, tick_labels = _reward_ticks(rollout.rewards, reward_names)
+    lo = min([*ticks, float(rollout.rewards.min(initial=0))])
+    hi = max([*ticks, float(rollout.rewards.max(initial=0))])
+    pad = 0.12 * (hi - lo or 1.0)
+    title = "Rewards"
     if plot_performance:
-        ax = axes[3]
         ends = rollout.trial_ends
         correct = rollout.performance == 1
-        ax.plot(ends[correct], np.ones(correct.sum()), "o", color="tab:green", ms=8, label="correct")
-        ax.plot(ends[~correct], np.zeros((~correct).sum()), "X", color="tab:red", ms=8, label="error / no choice")
-        ax.set_yticks([0, 1])
-        ax.set_yticklabels(["error", "correct"])
-        ax.set_ylim(-0.5, 1.5)
-        ax.set_ylabel("trial\noutcome")
+        y_mark = hi + 2.2 * pad
+        ax.plot(ends[correct], np.full(correct.sum(), y_mark), "o", color="tab:green", ms=7,
+                label="trial correct")
+        aborted = np.zeros(ends.size, dtype=bool)
+        if reward_names and "abort" in reward_names:
+            # a trial that ended with the abort reward was aborted (fixation broken)
+            aborted = ~correct & np.isclose(rollout.rewards[ends], reward_names["abort"])
+        wrong = ~correct & ~aborted
+        ax.plot(ends[wrong], np.full(wrong.sum(), y_mark), "X", color="tab:red", ms=7,
+                label="trial error / no choice")
+        if aborted.any():
+            ax.plot(ends[aborted], np.full(aborted.sum(), y_mark), "v", color="tab:orange", ms=6,
+                    label="trial aborted")
+        ticks, tick_labels = [*ticks, y_mark], [*tick_labels, "outcome"]
+        hi = y_mark
         acc = f"{int(correct.sum())}/{rollout.num_trials} trials correct" if rollout.num_trials else "no trial ended"
-        ax.set_title(f"Trial outcome: {acc}", loc="left", fontsize=10)
-        if legend:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
+        title = f"Rewards and trial outcomes: {acc}"
+    ax.set_yticks(ticks)
+    ax.set_yticklabels(tick_labels, fontsize=8)
+    ax.tick_params(axis="y", length=2)
+    ax.set_ylim(lo - pad, hi + pad)
+    ax.set_ylabel("reward")
+    ax.set_title(title, loc="left", fontsize=10)
+    if legend:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
 
     for ax in axes:
         _trial_boundaries(ax, rollout)
@@ -181,3 +258,40 @@ def plot_rollout(
     if fname:
         fig.savefig(fname, dpi=120, bbox_inches="tight")
     return fig
+
+
+def coherence_x(cohs: Any) -> np.ndarray:
+    """Where to draw each unsigned coherence on :func:`log_coherence_axis`: itself, except 0 %, which
+    a log axis cannot show and which goes at half the smallest non-zero coherence."""
+    c = np.asarray(cohs, dtype=float)
+    if c.ndim != 1 or np.any(c < 0) or not np.any(c > 0):
+        raise ValueError(f"cohs must be unsigned coherences (>= 0) with at least one above 0, got {cohs!r}")
+    return np.where(c == 0, c[c > 0].min() / 2, c)
+
+
+def log_coherence_axis(ax: Axes, cohs: Any, label: str = "motion coherence (%)") -> None:
+    """A log coherence axis with a tick at each tested coherence, and 0 % (if tested) drawn left of an
+    axis break (a gap in the axis line with two slanted marks), since a log axis has no zero.
+    Place points with :func:`coherence_x`."""
+    c = np.unique(np.asarray(cohs, dtype=float))
+    x = coherence_x(c)
+    ax.set_xscale("log")
+    ax.set_xticks(x)
+    ax.set_xticklabels([f"{v:g}" for v in c])
+    ax.minorticks_off()
+    ax.set_xlabel(label)
+    lo, hi = x.min() / 1.35, x.max() * 1.2
+    ax.set_xlim(lo, hi)
+    if np.any(c == 0):
+        nonzero = c[c > 0].min()
+        zero = nonzero / 2
+        mid = np.sqrt(zero * nonzero)
+        gap = (nonzero / zero) ** 0.12
+        trans = ax.get_xaxis_transform()  # x in data units, y in axes units
+        ax.spines["bottom"].set_visible(False)
+        for start, end in [(lo, mid / gap), (mid * gap, hi)]:
+            ax.plot([start, end], [0, 0], color="k", lw=0.8, transform=trans, clip_on=False,
+                    label="_axis_line")
+        for xb in (mid / gap, mid * gap):
+            ax.plot([xb / 1.04, xb * 1.04], [-0.025, 0.025], color="k", lw=0.8, transform=trans,
+                    clip_on=False, label="_axis_break")

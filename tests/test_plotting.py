@@ -9,6 +9,7 @@ from stable_baselines3 import PPO
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 import neurogym_lite as ngym
+from neurogym_lite.plotting import plot_rollout
 from neurogym_lite.pretrained import load_pretrained, make_pretrained_env
 from neurogym_lite.wrappers import PassReward
 from tests.conftest import SEED_TIMING
@@ -32,23 +33,50 @@ def panel_titles(fig):
 def test_plot_env_random_agent_panels_and_labels():
     fig = ngym.utils.plot_env(wrapped(), fig_kwargs={"figsize": (12, 12)}, num_steps=100, ob_traces=TRACES, seed=0)
     titles = panel_titles(fig)
-    assert titles[:3] == ["Observations", "Actions", "Rewards"] and titles[3].startswith("Trial outcome")
+    assert titles[:2] == ["Observations", "Actions"] and titles[2].startswith("Rewards and trial outcomes")
+    assert len(fig.axes) == 3  # one panel for rewards and outcomes, not two redundant ones
     assert "random agent" in fig._suptitle.get_text()
-    obs_ax, act_ax, rew_ax, perf_ax = fig.axes
-    assert [t.get_text() for t in obs_ax.get_legend().get_texts()][:4] == TRACES
+    obs_ax, act_ax, rew_ax = fig.axes
+    # the previous-reward input is drawn on the reward axis, not over the fixation cue at 1.0
+    obs_labels = [t.get_text() for t in obs_ax.get_legend().get_texts()]
+    assert obs_labels[:3] == TRACES[:3] and "Previous reward" not in obs_labels
+    assert "Previous reward (input)" in [t.get_text() for t in rew_ax.get_legend().get_texts()]
     assert [t.get_text() for t in act_ax.get_yticklabels()] == ["fixate", "choice_1", "choice_2"]
-    assert [t.get_text() for t in perf_ax.get_yticklabels()] == ["error", "correct"]
+    # reward ticks are named by outcome, as in NeuroGym's figure
+    rew_ticks = " ".join(t.get_text() for t in rew_ax.get_yticklabels())
+    for outcome in ("abort -0.1", "fail 0", "correct +1", "outcome"):
+        assert outcome in rew_ticks
     for ax in fig.axes:
         assert ax.get_ylabel()
-    assert "time step" in perf_ax.get_xlabel()
-    # the observation axis carries real values (NeuroGym's has no tick values)
+    assert "time step" in rew_ax.get_xlabel()
     assert len(obs_ax.get_yticks()) > 2
-    # the outcome panel has one marker per finished trial, not a trace at every step
-    n_markers = sum(len(line.get_xdata()) for line in perf_ax.get_lines() if line.get_marker() in ("o", "X"))
+    # one outcome marker per finished trial, not a trace at every step
+    n_markers = sum(len(line.get_xdata()) for line in rew_ax.get_lines() if line.get_marker() in ("o", "X"))
     rollout = ngym.run_env(wrapped(), num_steps=100, seed=0)
     assert n_markers == rollout.num_trials
-    # trial boundaries are marked in every panel
     assert all(any(line.get_linestyle() == ":" for line in ax.get_lines()) for ax in fig.axes)
+
+
+def test_default_figure_fits_a_laptop_screen():
+    fig = ngym.plot_env(wrapped(), num_steps=100, seed=0)
+    width, height = fig.get_size_inches()
+    assert width <= 11 and height <= 7  # about 1100 x 700 pixels at matplotlib's 100 dpi
+
+
+def test_reward_axis_of_the_reaction_time_task():
+    # its -2 for an error would squash the stimulus traces if the reward input shared their axis
+    env = ngym.make_env("PerceptualDecisionMakingRT-v0")  # with the previous-reward input
+    fig = ngym.plot_env(env, num_steps=60, seed=3)
+    obs_ax, _, rew_ax = fig.axes
+    assert obs_ax.get_ylim()[0] > -0.5
+    ticks = [t.get_text() for t in rew_ax.get_yticklabels()]
+    assert "fail / miss -2" in ticks and "correct +1" in ticks
+    assert rew_ax.get_ylim()[0] < -2
+
+
+def test_plot_rollout_rejects_other_objects():
+    with pytest.raises(TypeError, match="Rollout.*plot_env"):
+        plot_rollout({"obs": []})
 
 
 def test_plot_env_fixed_action_and_fname(tmp_path):
@@ -64,6 +92,8 @@ def test_plot_env_without_performance_and_legend():
     fig = ngym.plot_env(wrapped(), num_steps=30, plot_performance=False, legend=False, name="My task", seed=0)
     assert len(fig.axes) == 3 and fig._suptitle.get_text().startswith("My task")
     assert all(ax.get_legend() is None for ax in fig.axes)
+    assert fig.axes[2].get_title(loc="left") == "Rewards"
+    assert not any(line.get_marker() == "X" for line in fig.axes[2].get_lines())
 
 
 def test_plot_env_raw_env_uses_observation_names():
@@ -172,3 +202,42 @@ def test_plotting_does_not_touch_matplotlib_settings():
     before = dict(plt.rcParams)
     ngym.plot_env(wrapped(), num_steps=20, seed=0)
     assert dict(plt.rcParams) == before
+
+
+def test_aborted_trials_have_their_own_mark():
+    env = PassReward(gym.make("PerceptualDecisionMaking-v0", dt=100, timing=SEED_TIMING, abort=True,
+                              enforce_fixation=True))
+    fig = ngym.plot_env(env, num_steps=50, seed=0)
+    rew_ax = fig.axes[2]
+    aborts = [line for line in rew_ax.get_lines() if line.get_label() == "trial aborted"]
+    rollout = ngym.run_env(env, num_steps=50, seed=0)
+    assert aborts and len(aborts[0].get_xdata()) == rollout.num_trials  # a random agent aborts every trial
+
+
+def test_log_coherence_axis_breaks_before_zero():
+    from neurogym_lite.plotting import coherence_x, log_coherence_axis
+
+    cohs = [0, 3.2, 6.4, 12.8, 25.6, 51.2]
+    x = coherence_x(cohs)
+    assert x[0] == 1.6 and np.array_equal(x[1:], cohs[1:])
+    fig, ax = plt.subplots()
+    ax.plot(x, np.linspace(0.5, 1, 6), "o")
+    log_coherence_axis(ax, cohs)
+    assert ax.get_xscale() == "log" and [t.get_text() for t in ax.get_xticklabels()][:2] == ["0", "3.2"]
+    breaks = [line for line in ax.get_lines() if line.get_label() == "_axis_break"]
+    assert len(breaks) == 2 and all(1.6 < line.get_xdata()[0] < 3.2 for line in breaks)
+    fig2, ax2 = plt.subplots()
+    log_coherence_axis(ax2, [3.2, 6.4])  # no 0 %: no break
+    assert not [line for line in ax2.get_lines() if line.get_label() == "_axis_break"]
+    with pytest.raises(ValueError, match="cohs"):
+        coherence_x([-1, 0])
+
+
+def test_reward_ticks_name_each_value_once():
+    from neurogym_lite.plotting import _reward_ticks
+
+    ticks, labels = _reward_ticks(np.array([np.float32(-0.1), 0.0, 1.0]), {"abort": -0.1, "correct": 1.0, "fail": 0.0})
+    assert labels == ["abort -0.1", "fail 0", "correct +1"] and ticks == [-0.1, 0.0, 1.0]
+    # values too close to tell apart share a tick, each name once
+    ticks, labels = _reward_ticks(np.array([np.float32(-0.1), -2.0]), {"abort": -0.1, "correct": 1.0, "fail": -2.0})
+    assert labels == ["fail -2", "0 / abort -0.1", "correct +1"] and ticks == [-2.0, 0.0, 1.0]
