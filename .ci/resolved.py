@@ -1,6 +1,7 @@
 """What the repository declares, for .ci/compat; run with the Python of the venv it inspects.
 
     python .ci/resolved.py extras            every [project.optional-dependencies] group, comma-separated
+    python .ci/resolved.py test-requirements requirements-dev.txt's own lines (not requirements.txt's)
     python .ci/resolved.py oldest-python     the minor version requires-python starts at (e.g. 3.10)
     python .ci/resolved.py report [--lowest] a table of declared bound vs installed version; with
                                              --lowest, exit 1 unless every ">=X" bound installed exactly X
@@ -27,15 +28,15 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
 def requirement_lines(path: Path) -> list[str]:
-    """Requirement strings of a requirements file, following -r; the -e line is pyproject's."""
+    """Requirement strings of a requirements file, without its -r and -e lines.
+
+    requirements.txt is left out on purpose: it is the local JupyterLab set-up (the browser test in the
+    main run covers it); the ends test the package, its extras (what Colab installs) and the test tools.
+    """
     out = []
     for raw in path.read_text().splitlines():
         line = raw.split(" #", 1)[0].strip()
-        if not line or line.startswith("#") or line.startswith("-e"):
-            continue
-        if line.startswith("-r"):
-            out += requirement_lines(path.parent / line[2:].strip())
-        else:
+        if line and not line.startswith(("#", "-")):
             out.append(line)
     return out
 
@@ -83,6 +84,8 @@ def report(lowest: bool) -> int:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["extras"]:
         print(",".join(PROJECT.get("optional-dependencies", {})))
+    elif argv[:1] == ["test-requirements"]:
+        print("\n".join(requirement_lines(ROOT / "requirements-dev.txt")))
     elif argv[:1] == ["oldest-python"]:
         match = re.fullmatch(r">=\s*(3\.\d+)(\.\d+)?", PROJECT["requires-python"].strip())
         if not match:
