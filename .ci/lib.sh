@@ -10,14 +10,14 @@ begin() {
 
 end() {
   local took=$((SECONDS - _phase_t0))
-  printf '%-52s %5d s\n' "$_phase" "$took" >>"$CI_TIMES"
+  printf '%-60s %5d s\n' "$_phase" "$took" >>"$CI_TIMES"
   echo "::: $_phase: ${took} s"
   _phase=""
 }
 
 # For an EXIT trap: name the phase that was running when the script stopped.
 failed_phase() {
-  [ -n "$_phase" ] && printf '%-52s %5d s  FAILED\n' "$_phase" $((SECONDS - _phase_t0)) >>"$CI_TIMES"
+  [ -n "$_phase" ] && printf '%-60s %5d s  FAILED\n' "$_phase" $((SECONDS - _phase_t0)) >>"$CI_TIMES"
   return 0
 }
 
