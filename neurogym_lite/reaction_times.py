@@ -5,20 +5,21 @@ Shadlen 2002 and Palmer, Huk & Shadlen 2005).
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import csv
-import io
-
 import gymnasium as gym
 import numpy as np
 
 __all__ = [
+    "RT_RECIPE",
     "DDMFit",
     "RTData",
+    "align_to_response",
     "collect_rts",
     "ddm_predictions",
     "fit_ddm",
@@ -26,7 +27,16 @@ __all__ = [
     "monkey_ddm_fits",
     "rt_summary",
     "simulate_ddm",
+    "train_rt_agent",
 ]
+
+#: How notebook 7's agent is trained: notebook 2's recipe (:mod:`neurogym_lite.training`) with
+#: these changes. At dt = 20 ms a trial lasts ~50 steps instead of ~10, so the discount must reach
+#: further back (gamma 0.995: a reward 200 steps = 4 s away still counts e^-1), and more steps are
+#: needed (the total is in steps, and each trial has 5x more).
+RT_RECIPE: dict[str, Any] = {"gamma": 0.995}
+#: Training steps of the shipped model and of notebook 7.
+RT_TOTAL_TIMESTEPS = 400_000
 
 
 @dataclass
@@ -116,6 +126,68 @@ def rt_summary(data: RTData) -> dict[float, dict[str, float]]:
             "n_error": int(err.sum()),
         }
     return out
+
+
+def train_rt_agent(seed: int = 0, total_timesteps: int = RT_TOTAL_TIMESTEPS, env_kwargs: dict[str, Any] | None = None,
+                   **overrides: Any) -> tuple[Any, float]:
+    """Train a ``RecurrentPPO`` agent on ``PerceptualDecisionMakingRT-v0`` (with ``env_kwargs``)
+    with :data:`RT_RECIPE` (``overrides`` replace any hyperparameter); return it and the training
+    wall time in seconds."""
+    import time
+
+    import neurogym_lite as ngym
+    from neurogym_lite.training import make_model, make_vec_env
+
+    kwargs = dict(env_kwargs or {})
+
+    def make_env() -> gym.Env:
+        return ngym.make_env("PerceptualDecisionMakingRT-v0", **kwargs)
+
+    model = make_model(make_vec_env(make_env, seed=seed), seed=seed, **{**RT_RECIPE, **overrides})
+    t0 = time.perf_counter()
+    model.learn(total_timesteps)
+    return model, time.perf_counter() - t0
+
+
+def align_to_response(rollout: Any, *, before: int = 30, after: int = 1, states: str = "hidden") -> Any:
+    """Cut a rollout's LSTM states into trials aligned to the response, as LIP activity is shown
+    aligned to the saccade (Roitman & Shadlen 2002, Fig. 7-9).
+
+    Keeps the completed trials that ended with a choice during the stimulus (``trial['rt']`` set);
+    ``times`` run from ``-before`` to ``after - 1`` steps, 0 = the step whose state produced the
+    choice. Returns an :class:`neurogym_lite.analysis.AlignedStates` (``period='response'``), NaN
+    where a trial has no such step (before its stimulus onset, or after it ended).
+    """
+    from neurogym_lite.analysis import AlignedStates, _check_int
+    from neurogym_lite.rollout import Rollout
+
+    if not isinstance(rollout, Rollout):
+        raise TypeError(f"rollout must be a neurogym_lite Rollout (from run_env), got {type(rollout).__name__}")
+    if states not in ("hidden", "cell"):
+        raise ValueError(f"states must be 'hidden' or 'cell', got {states!r}")
+    x = rollout.hidden if states == "hidden" else rollout.cell
+    if x is None:
+        raise ValueError("the rollout has no LSTM states: run run_env with a recurrent model (RecurrentPPO)")
+    before = _check_int("before", before, 0)
+    after = _check_int("after", after, 1)
+    ids = [k for k in range(rollout.num_trials) if rollout.trials[k].get("rt") is not None]
+    if not ids:
+        raise ValueError("no completed trial ended with a choice during the stimulus")
+    times = np.arange(-before, after)
+    data = np.full((len(ids), times.size, x.shape[1]), np.nan, dtype=float)
+    for row, k in enumerate(ids):
+        sl = rollout.trial_steps(k)
+        trial = rollout.trials[k]
+        # the stimulus-onset step bounds the window: LIP is aligned within the decision epoch
+        first = sl.start + int(trial["stim_onset_step"])
+        resp = sl.start + int(trial["response_step"])
+        steps = resp + times
+        ok = (steps >= first) & (steps < sl.stop)
+        data[row, ok] = x[steps[ok]]
+    idx = np.asarray(ids)
+    return AlignedStates(data=data, times=times, trials=[rollout.trials[i] for i in ids],
+                         choices=rollout.choices[idx], performance=rollout.performance[idx], trial_ids=idx,
+                         period="response", dt=rollout.dt)
 
 
 # ------------------------------------------------------------------------------ drift diffusion

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -11,6 +11,9 @@ from neurogym_lite.envs.perceptual_decision_making import PerceptualDecisionMaki
 from neurogym_lite.timing import TimingSpec
 
 DEFAULT_RT_REWARDS: dict[str, float] = {"abort": -0.1, "correct": 1.0, "fail": -2.0, "miss": -2.0}
+DEFAULT_RT_TIMING: dict[str, TimingSpec] = {"fixation": 500, "stimulus": 2000}
+DEFAULT_RT_DT = 20.0
+DEFAULT_RT_SIGMA = 2.0
 
 
 class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
@@ -89,10 +92,25 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     ends the trial, default False).
     """
 
-    default_timing: ClassVar[Mapping[str, TimingSpec]] = {"fixation": 300, "stimulus": 1000}
+    default_timing: ClassVar[Mapping[str, TimingSpec]] = DEFAULT_RT_TIMING
     required_periods: ClassVar[tuple[str, ...]] = ("stimulus",)
     default_rewards: ClassVar[Mapping[str, float]] = DEFAULT_RT_REWARDS
     abort_event: ClassVar[str] = "early choice"
+
+    # Same arguments as the fixed-duration task, with this task's defaults (see the docstring).
+    # Spelled out so that an argument this task does not support is refused (TypeError).
+    def __init__(
+        self,
+        dt: float = DEFAULT_RT_DT,
+        rewards: Mapping[str, float] | None = None,
+        timing: Mapping[str, TimingSpec] | None = None,
+        cohs: Sequence[float] | None = None,
+        sigma: float = DEFAULT_RT_SIGMA,
+        dim_ring: int = 2,
+        abort: bool = True,
+    ) -> None:
+        super().__init__(dt=dt, rewards=rewards, timing=timing, cohs=cohs, sigma=sigma, dim_ring=dim_ring,
+                         abort=abort)
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
         coh, gt = self._draw_trial(kwargs)
