@@ -29,8 +29,8 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     ## Periods (one trial)
     | period     | default  | fixation cue | stimulus       | correct action       |
     |------------|----------|--------------|----------------|----------------------|
-    | `fixation` | 300 ms   | 1            | 0              | 0 (fixate)           |
-    | `stimulus` | 1000 ms  | 0            | signal + noise | ``1 + ground_truth`` |
+    | `fixation` | 500 ms   | 1            | 0              | 0 (fixate)           |
+    | `stimulus` | 2000 ms  | 0            | signal + noise | ``1 + ground_truth`` |
 
     The `stimulus` duration is the *deadline*: the trial ends when the agent chooses, or at
     the end of the `stimulus` period if it never does.
@@ -58,17 +58,30 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     | no choice by the deadline                 | ``rewards['miss']`` (-2)     | yes            |
     | anything else                             | 0                            | no             |
 
+    **Fixation is enforced** (``abort=True`` by default): a choice before the go signal ends the
+    trial, as breaking fixation aborts the monkeys' trial; with ``abort=False`` it only costs
+    ``rewards['abort']`` and the trial goes on, so the agent could answer blind and be corrected.
+
     **Speed against accuracy.** Trials follow one another, so an agent that answers early
     fits more trials, and more reward, into the same time (and ``gamma < 1`` discounts late
-    rewards as well). With ``fail = 0`` a guess costs nothing, and guessing at stimulus onset
-    (half right, in the shortest possible trials) beats watching the dots: the agent learns to
-    respond after one frame, whatever the coherence. A cost for errors makes evidence worth
-    collecting: with the default ``fail = -2`` a blind guess loses 0.5 on average, and the
-    recipe of notebook 2 trains an agent that waits longer when the evidence is weak, as monkeys
-    do (Roitman & Shadlen 2002). ``miss`` must cost about as much as an error, or not answering
-    at all becomes the safest policy; for the same reason the default deadline is short
-    (1000 ms): with a 2000 ms deadline the miss penalty arrives so long after the steps that
-    caused it that training sometimes settles on never answering.
+    rewards as well). The best policy is then a bound on the accumulated evidence whose height
+    grows with the cost of an error and with the time each trial costs anyway (the fixation
+    period). For an ideal integrator, the reward-rate-optimal decision time at 0 % coherence is
+    ~100 ms with ``fail = -1`` and a 200 ms fixation, but ~480 ms with ``fail = -2`` and a 500 ms
+    fixation (the defaults; monkeys: ~480–660 ms, their mean RT at 0 % minus their fitted
+    non-decision time). Trained agents follow: with ``fail = -1`` and a 200 ms fixation, notebook
+    2's recipe (200k steps) gave an agent that answers after 2–3 frames whatever the coherence
+    (``benchmarks/README.md``, reaction-time section). There is no explicit urgency or time cost: the
+    fixation period and the discount are the cost of time. ``miss`` costs as much as an error so
+    that never answering is never safer than guessing; the deadline (2000 ms) lies beyond every
+    reaction time of Roitman & Shadlen's monkeys.
+
+    **Time step and noise.** ``dt = 20`` ms measures reaction times in 20 ms bins. The per-step
+    noise is ``sigma / sqrt(dt)``, so the evidence per unit time does not depend on ``dt``: a
+    perfect integrator has a drift of ``22.4 / sigma`` per second per unit coherence (in units of
+    its own noise), 11.2 with the default ``sigma = 2``, close to the monkeys' ~10 (a
+    drift-diffusion fit to their trials, ``neurogym_lite.reaction_times.monkey_ddm_fits``): at
+    low coherence, many frames are needed.
 
     ``info['performance']`` is 1 for a correct choice, 0 otherwise (wrong, aborted, no choice).
 
@@ -84,12 +97,13 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     stimulus (abort or deadline).
 
     ## Arguments
-    ``dt`` (ms per step, default 100), ``rewards`` (dict with keys ``abort``, ``correct``,
+    ``dt`` (ms per step, default 20), ``rewards`` (dict with keys ``abort``, ``correct``,
     ``fail``, ``miss``, merged with the defaults), ``timing`` (dict, merged with the defaults;
     ``stimulus`` is the deadline), ``cohs`` (coherences in %, default 0, 6.4, 12.8, 25.6, 51.2),
-    ``sigma`` (noise, default 1.0: the per-step standard deviation is ``sigma / sqrt(dt)``),
+    ``sigma`` (noise, default 2.0: the per-step standard deviation is ``sigma / sqrt(dt)``),
     ``dim_ring`` (number of directions, default 2), ``abort`` (whether choosing during fixation
-    ends the trial, default False).
+    ends the trial, default True). The defaults differ from the fixed-duration task's for the
+    reasons above.
     """
 
     default_timing: ClassVar[Mapping[str, TimingSpec]] = DEFAULT_RT_TIMING
