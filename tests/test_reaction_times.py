@@ -6,6 +6,7 @@ import pytest
 
 import neurogym_lite as ngym
 from neurogym_lite.reaction_times import (
+    RT_RECIPE,
     RTData,
     align_to_response,
     collect_rts,
@@ -15,6 +16,7 @@ from neurogym_lite.reaction_times import (
     monkey_ddm_fits,
     rt_summary,
     simulate_ddm,
+    train_rt_agent,
 )
 
 MONKEY_COHS = [0, 3.2, 6.4, 12.8, 25.6, 51.2]
@@ -115,3 +117,15 @@ def test_fit_ddm_refuses_bad_input(kwargs, match):
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         fit_ddm(**args)
+
+
+def test_train_rt_agent_uses_the_rt_recipe_and_is_reproducible():
+    import torch
+
+    torch.set_num_threads(1)
+    a, seconds = train_rt_agent(seed=3, total_timesteps=512, env_kwargs={"timing": {"fixation": 100}})
+    b, _ = train_rt_agent(seed=3, total_timesteps=512, env_kwargs={"timing": {"fixation": 100}})
+    assert seconds > 0 and a.gamma == RT_RECIPE["gamma"]
+    assert a.get_env().get_attr("timing")[0]["fixation"] == 100
+    for pa, pb in zip(a.policy.parameters(), b.policy.parameters(), strict=True):
+        assert torch.equal(pa, pb)
