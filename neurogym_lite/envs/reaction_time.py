@@ -71,9 +71,10 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     fixation (the defaults; monkeys: ~480–660 ms, their mean RT at 0 % minus their fitted
     non-decision time). Whether training finds that bound is another matter (measured in
     ``benchmarks/README.md``, reaction-time section): notebook 2's recipe with ``gamma = 0.995``
-    and 400k steps gives agents that answer on >= 97 % of trials (no collapse to "never answer")
-    but after 2–4 frames at every coherence; they have not learned to integrate for long. With
-    ``fail = -1`` and a 200 ms fixation (200k steps) the agent answers after 2–3 frames. There is no explicit urgency or time cost: the
+    and 400k steps gave, on two seeds of three, agents that answer on >= 97 % of trials but after
+    2–4 frames at every coherence (they have not learned to integrate for long), and on the third
+    an agent that never answers: these defaults are not yet robust. With ``fail = -1`` and a 200 ms
+    fixation (200k steps) the agent answers after 2–3 frames. There is no explicit urgency or time cost: the
     fixation period and the discount are the cost of time. ``miss`` costs as much as an error so
     that never answering is never safer than guessing; the deadline (2000 ms) lies beyond every
     reaction time of Roitman & Shadlen's monkeys.
