@@ -180,7 +180,7 @@ def test_align_states_puts_stimulus_onset_at_time_zero():
 
 
 def test_align_states_pads_short_trials_with_nan():
-    env = ngym.make_env("PerceptualDecisionMakingRT-v0", timing={"fixation": 200, "stimulus": 500})
+    env = ngym.make_env("PerceptualDecisionMakingRT-v0", dt=100, timing={"fixation": 200, "stimulus": 500})
     rollout = ngym.run_env(env, num_trials=5, model=FakeModel(), seed=0)  # never chooses: deadline
     aligned = an.align_states(rollout, "stimulus", before=1, after=8)
     assert np.isfinite(aligned.data[:, :6]).all() and np.isnan(aligned.data[:, 6:]).all()

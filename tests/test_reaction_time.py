@@ -11,11 +11,13 @@ import neurogym_lite as ngym
 from neurogym_lite.envs import PerceptualDecisionMakingRT
 
 TIMING = {"fixation": 300, "stimulus": 1000}
+# Coarse steps keep the hand-written trials short; the defaults are tested on their own.
+KW = {"dt": 100, "timing": TIMING}
 
 
 @pytest.fixture
 def env():
-    e = gym.make("PerceptualDecisionMakingRT-v0", timing=TIMING)
+    e = gym.make("PerceptualDecisionMakingRT-v0", **KW)
     yield e
     e.close()
 
@@ -29,9 +31,11 @@ def test_registered_and_exported():
 def test_defaults_and_trial_structure(env):
     u = PerceptualDecisionMakingRT()
     assert u.rewards == {"abort": -0.1, "correct": 1.0, "fail": -2.0, "miss": -2.0}
-    assert u.timing == {"fixation": 300, "stimulus": 1000}
-    assert u.dt == 100 and u.sigma == 1.0 and u.dim_ring == 2 and u.abort is False
+    assert u.timing == {"fixation": 500, "stimulus": 2000}
+    assert u.dt == 20 and u.sigma == 2.0 and u.dim_ring == 2 and u.abort is True
     assert list(u.cohs) == [0, 6.4, 12.8, 25.6, 51.2]
+    u.reset(seed=0)
+    assert u.periods() == ["fixation"] * 25 + ["stimulus"] * 100
     env.reset(seed=0)
     u = env.unwrapped
     assert u.periods() == ["fixation"] * 3 + ["stimulus"] * 10
@@ -58,7 +62,7 @@ def test_choosing_during_the_stimulus_ends_the_trial(env, wait):
 
 
 def test_wrong_choice_costs_fail_reward():
-    env = gym.make("PerceptualDecisionMakingRT-v0", timing=TIMING, rewards={"fail": -0.5})
+    env = gym.make("PerceptualDecisionMakingRT-v0", **KW, rewards={"fail": -0.5})
     env.reset(seed=2, options={"trial": {"ground_truth": 0}})
     for _ in range(4):
         env.step(0)
@@ -67,7 +71,7 @@ def test_wrong_choice_costs_fail_reward():
 
 
 def test_no_choice_by_the_deadline_is_a_miss():
-    env = gym.make("PerceptualDecisionMakingRT-v0", timing=TIMING, rewards={"miss": -0.3})
+    env = gym.make("PerceptualDecisionMakingRT-v0", **KW, rewards={"miss": -0.3})
     env.reset(seed=3)
     rewards = []
     for _ in range(13):
@@ -79,7 +83,7 @@ def test_no_choice_by_the_deadline_is_a_miss():
 
 @pytest.mark.parametrize("abort", [False, True])
 def test_choosing_during_fixation_is_an_abort(abort):
-    env = gym.make("PerceptualDecisionMakingRT-v0", timing=TIMING, abort=abort)
+    env = gym.make("PerceptualDecisionMakingRT-v0", **KW, abort=abort)
     env.reset(seed=4)
     _, reward, _, _, info = env.step(1)
     assert reward == -0.1 and info["new_trial"] is abort
@@ -89,7 +93,7 @@ def test_choosing_during_fixation_is_an_abort(abort):
 
 def test_seeding_is_reproducible():
     def rollout(seed):
-        env = gym.make("PerceptualDecisionMakingRT-v0", timing=TIMING)
+        env = gym.make("PerceptualDecisionMakingRT-v0", **KW)
         env.reset(seed=seed)
         env.action_space.seed(seed)
         out = []
@@ -115,8 +119,8 @@ def test_env_checkers_pass_without_warnings():
         warnings.simplefilter("error")
         gym_check_env(gym.make("PerceptualDecisionMakingRT-v0").unwrapped)
         gym_check_env(gym.make("PerceptualDecisionMakingRT-v0", dim_ring=3, abort=True).unwrapped)
-        sb3_check_env(gym.make("PerceptualDecisionMakingRT-v0", timing=TIMING))
-        sb3_check_env(ngym.make_env("PerceptualDecisionMakingRT-v0", timing=TIMING))
+        sb3_check_env(gym.make("PerceptualDecisionMakingRT-v0", **KW))
+        sb3_check_env(ngym.make_env("PerceptualDecisionMakingRT-v0", **KW))
 
 
 def test_pass_reward_bounds_cover_the_rewards():
@@ -164,3 +168,17 @@ def test_bad_trial_parameters(env):
         env.reset(seed=0, options={"trial": {"speed": 3}})
     with pytest.raises(ValueError, match="ground_truth"):
         env.reset(seed=0, options={"trial": {"ground_truth": 5}})
+
+
+def test_fixed_duration_only_arguments_are_refused():
+    # fixation is always enforced here (a choice before the go signal is an early choice):
+    # keywords of the fixed-duration task that make no sense for this one are not accepted
+    with pytest.raises(TypeError):
+        PerceptualDecisionMakingRT(enforce_fixation=False)
+
+
+def test_default_abort_ends_the_trial_on_an_early_choice():
+    env = gym.make("PerceptualDecisionMakingRT-v0")
+    env.reset(seed=0)
+    _, reward, _, _, info = env.step(1)
+    assert info["new_trial"] and reward == -0.1 and info["trial"]["rt"] is None

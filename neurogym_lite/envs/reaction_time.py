@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -11,6 +11,9 @@ from neurogym_lite.envs.perceptual_decision_making import PerceptualDecisionMaki
 from neurogym_lite.timing import TimingSpec
 
 DEFAULT_RT_REWARDS: dict[str, float] = {"abort": -0.1, "correct": 1.0, "fail": -2.0, "miss": -2.0}
+DEFAULT_RT_TIMING: dict[str, TimingSpec] = {"fixation": 500, "stimulus": 2000}
+DEFAULT_RT_DT = 20.0
+DEFAULT_RT_SIGMA = 2.0
 
 
 class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
@@ -26,8 +29,8 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     ## Periods (one trial)
     | period     | default  | fixation cue | stimulus       | correct action       |
     |------------|----------|--------------|----------------|----------------------|
-    | `fixation` | 300 ms   | 1            | 0              | 0 (fixate)           |
-    | `stimulus` | 1000 ms  | 0            | signal + noise | ``1 + ground_truth`` |
+    | `fixation` | 500 ms   | 1            | 0              | 0 (fixate)           |
+    | `stimulus` | 2000 ms  | 0            | signal + noise | ``1 + ground_truth`` |
 
     The `stimulus` duration is the *deadline*: the trial ends when the agent chooses, or at
     the end of the `stimulus` period if it never does.
@@ -55,17 +58,33 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     | no choice by the deadline                 | ``rewards['miss']`` (-2)     | yes            |
     | anything else                             | 0                            | no             |
 
+    **Fixation is enforced** (``abort=True`` by default): a choice before the go signal ends the
+    trial, as breaking fixation aborts the monkeys' trial; with ``abort=False`` it only costs
+    ``rewards['abort']`` and the trial goes on, so the agent could answer blind and be corrected.
+
     **Speed against accuracy.** Trials follow one another, so an agent that answers early
     fits more trials, and more reward, into the same time (and ``gamma < 1`` discounts late
-    rewards as well). With ``fail = 0`` a guess costs nothing, and guessing at stimulus onset
-    (half right, in the shortest possible trials) beats watching the dots: the agent learns to
-    respond after one frame, whatever the coherence. A cost for errors makes evidence worth
-    collecting: with the default ``fail = -2`` a blind guess loses 0.5 on average, and the
-    recipe of notebook 2 trains an agent that waits longer when the evidence is weak, as monkeys
-    do (Roitman & Shadlen 2002). ``miss`` must cost about as much as an error, or not answering
-    at all becomes the safest policy; for the same reason the default deadline is short
-    (1000 ms): with a 2000 ms deadline the miss penalty arrives so long after the steps that
-    caused it that training sometimes settles on never answering.
+    rewards as well). The best policy is then a bound on the accumulated evidence whose height
+    grows with the cost of an error and with the time each trial costs anyway (the fixation
+    period). For an ideal integrator, the reward-rate-optimal decision time at 0 % coherence is
+    ~100 ms with ``fail = -1`` and a 200 ms fixation, but ~480 ms with ``fail = -2`` and a 500 ms
+    fixation (the defaults; monkeys: ~480–660 ms, their mean RT at 0 % minus their fitted
+    non-decision time). Whether training finds that bound is another matter (measured in
+    ``benchmarks/README.md``, reaction-time section): notebook 2's recipe with ``gamma = 0.995``
+    and 400k steps gave, on two seeds of three, agents that answer on >= 97 % of trials but after
+    2–4 frames at every coherence (they have not learned to integrate for long), and on the third
+    an agent that never answers: these defaults are not yet robust. With ``fail = -1`` and a 200 ms
+    fixation (200k steps) the agent answers after 2–3 frames. There is no explicit urgency or time cost: the
+    fixation period and the discount are the cost of time. ``miss`` costs as much as an error so
+    that never answering is never safer than guessing; the deadline (2000 ms) lies beyond every
+    reaction time of Roitman & Shadlen's monkeys.
+
+    **Time step and noise.** ``dt = 20`` ms measures reaction times in 20 ms bins. The per-step
+    noise is ``sigma / sqrt(dt)``, so the evidence per unit time does not depend on ``dt``: a
+    perfect integrator has a drift of ``22.4 / sigma`` per second per unit coherence (in units of
+    its own noise), 11.2 with the default ``sigma = 2``, close to the monkeys' ~10 (a
+    drift-diffusion fit to their trials, ``neurogym_lite.reaction_times.monkey_ddm_fits``): at
+    low coherence, many frames are needed.
 
     ``info['performance']`` is 1 for a correct choice, 0 otherwise (wrong, aborted, no choice).
 
@@ -81,18 +100,34 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     stimulus (abort or deadline).
 
     ## Arguments
-    ``dt`` (ms per step, default 100), ``rewards`` (dict with keys ``abort``, ``correct``,
+    ``dt`` (ms per step, default 20), ``rewards`` (dict with keys ``abort``, ``correct``,
     ``fail``, ``miss``, merged with the defaults), ``timing`` (dict, merged with the defaults;
     ``stimulus`` is the deadline), ``cohs`` (coherences in %, default 0, 6.4, 12.8, 25.6, 51.2),
-    ``sigma`` (noise, default 1.0: the per-step standard deviation is ``sigma / sqrt(dt)``),
+    ``sigma`` (noise, default 2.0: the per-step standard deviation is ``sigma / sqrt(dt)``),
     ``dim_ring`` (number of directions, default 2), ``abort`` (whether choosing during fixation
-    ends the trial, default False).
+    ends the trial, default True). The defaults differ from the fixed-duration task's for the
+    reasons above.
     """
 
-    default_timing: ClassVar[Mapping[str, TimingSpec]] = {"fixation": 300, "stimulus": 1000}
+    default_timing: ClassVar[Mapping[str, TimingSpec]] = DEFAULT_RT_TIMING
     required_periods: ClassVar[tuple[str, ...]] = ("stimulus",)
     default_rewards: ClassVar[Mapping[str, float]] = DEFAULT_RT_REWARDS
     abort_event: ClassVar[str] = "early choice"
+
+    # Same arguments as the fixed-duration task, with this task's defaults (see the docstring).
+    # Spelled out so that an argument this task does not support is refused (TypeError).
+    def __init__(
+        self,
+        dt: float = DEFAULT_RT_DT,
+        rewards: Mapping[str, float] | None = None,
+        timing: Mapping[str, TimingSpec] | None = None,
+        cohs: Sequence[float] | None = None,
+        sigma: float = DEFAULT_RT_SIGMA,
+        dim_ring: int = 2,
+        abort: bool = True,
+    ) -> None:
+        super().__init__(dt=dt, rewards=rewards, timing=timing, cohs=cohs, sigma=sigma, dim_ring=dim_ring,
+                         abort=abort)
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
         coh, gt = self._draw_trial(kwargs)

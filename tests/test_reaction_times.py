@@ -1,0 +1,131 @@
+"""The reaction-time analyses of notebook 7: RT collection, summaries, response alignment, the
+monkeys' data and the drift-diffusion fit (parameter recovery)."""
+
+import numpy as np
+import pytest
+
+import neurogym_lite as ngym
+from neurogym_lite.reaction_times import (
+    RT_RECIPE,
+    RTData,
+    align_to_response,
+    collect_rts,
+    ddm_predictions,
+    fit_ddm,
+    monkey_data,
+    monkey_ddm_fits,
+    rt_summary,
+    simulate_ddm,
+    train_rt_agent,
+)
+
+MONKEY_COHS = [0, 3.2, 6.4, 12.8, 25.6, 51.2]
+
+
+class WaitThenChoose:
+    """A stand-in for a recurrent SB3 model: fixates, then chooses direction 1 after ``wait``
+    stimulus frames (it reads the fixation cue, as an agent must)."""
+
+    def __init__(self, wait):
+        self.wait = wait
+
+    def predict(self, obs, state=None, episode_start=None, deterministic=True):
+        n = obs.shape[0]
+        count = np.zeros(n, dtype=int) if state is None else state[0][0, :, 0].astype(int)
+        count = np.where(obs[:, 0] > 0.5, 0, count + 1)  # frames since the go signal
+        actions = np.where(count >= self.wait, 1, 0)
+        hidden = np.zeros((1, n, 4))
+        hidden[0, :, 0] = count
+        return actions, (hidden, hidden)
+
+
+def test_collect_rts_measures_the_reaction_time_from_stimulus_onset():
+    def make_env():
+        return ngym.make_env("PerceptualDecisionMakingRT-v0")
+
+    data = collect_rts(WaitThenChoose(5), make_env, 200, n_envs=4, seed=0)
+    assert data.n_trials == 200 and data.dt == 20
+    assert np.all(data.rt == 5 * 20)  # the 5th frame of dots after the go signal
+    assert np.all(data.choice == 0) and np.array_equal(data.correct, data.ground_truth == 0)
+    summary = rt_summary(data)
+    assert set(summary) == {0, 6.4, 12.8, 25.6, 51.2}
+    assert all(r["answered"] == 1 and r["median_rt"] == 100 for r in summary.values())
+    # seeded: the same trials again
+    again = collect_rts(WaitThenChoose(5), make_env, 200, n_envs=4, seed=0)
+    assert np.array_equal(data.coh, again.coh) and np.array_equal(data.ground_truth, again.ground_truth)
+
+
+def test_rt_summary_separates_correct_and_error_and_misses():
+    data = RTData(coh=np.array([0, 0, 0, 50, 50]), ground_truth=np.zeros(5, int), choice=np.array([0, 1, -1, 0, 0]),
+                  correct=np.array([True, False, False, True, True]), rt=np.array([100, 300, np.nan, 40, 60.0]), dt=20)
+    s = rt_summary(data)
+    assert s[0]["answered"] == pytest.approx(2 / 3) and s[0]["accuracy"] == 0.5
+    assert s[0]["mean_rt_correct"] == 100 and s[0]["mean_rt_error"] == 300 and s[0]["n_error"] == 1
+    assert s[50]["mean_rt"] == 50 and np.isnan(s[50]["mean_rt_error"])
+
+
+def test_align_to_response_puts_the_choice_at_time_zero():
+    env = ngym.make_env("PerceptualDecisionMakingRT-v0", timing={"fixation": 100, "stimulus": 400})
+    ro = ngym.run_env(env, num_trials=6, model=WaitThenChoose(3), seed=0)
+    al = align_to_response(ro, before=5, after=1)
+    assert al.n_trials == 6 and list(al.times) == [-5, -4, -3, -2, -1, 0]
+    # the stand-in's first hidden unit counts stimulus frames: 3 at the choice, NaN before onset
+    assert np.all(al.data[:, -3:, 0] == [1, 2, 3])
+    assert np.all(np.isnan(al.data[:, :3, 0]))
+    with pytest.raises(ValueError, match="LSTM states"):
+        align_to_response(ngym.run_env(env, num_trials=2, def_act=0, seed=0))
+
+
+def test_monkey_data_shows_what_roitman_and_shadlen_report():
+    data = monkey_data()
+    assert sorted(data) == [1, 2]
+    for m in data.values():
+        assert list(m["coh"]) == MONKEY_COHS and np.all(m["n_trials"] > 400)
+        assert abs(m["p_correct"][0] - 0.5) < 0.05 and m["p_correct"][-1] == 1.0  # chance to perfect
+        assert np.all(np.diff(m["p_correct"]) > 0) and np.all(np.diff(m["mean_rt"]) < 0)
+        assert m["mean_rt"][0] - m["mean_rt"][-1] > 300  # RTs fall by several hundred ms
+        # errors slower than correct responses at the weak-motion coherences with many errors
+        assert np.all(m["mean_rt_error"][1:4] > m["mean_rt_correct"][1:4])
+    fits = monkey_ddm_fits()
+    assert all(8 < f.k < 12 and 0.6 < f.bound < 1 and 0.15 < f.nondecision < 0.35 for f in fits.values())
+
+
+def test_ddm_parameter_recovery():
+    """Simulate a known diffusion model (monkey-like values), fit it, recover every parameter
+    within 10 % (1800 trials; PyDDM's solver at 10 ms steps)."""
+    true = {"k": 10.0, "bound": 0.8, "nondecision": 0.3}
+    coh, correct, rt = simulate_ddm(true["k"], true["bound"], true["nondecision"], MONKEY_COHS, 300, seed=1)
+    fit = fit_ddm(coh, correct, rt, t_max=6.0, dt=0.01)
+    assert fit.k == pytest.approx(true["k"], rel=0.1)
+    assert fit.bound == pytest.approx(true["bound"], rel=0.1)
+    assert fit.nondecision == pytest.approx(true["nondecision"], rel=0.1)
+    pred = ddm_predictions(fit, [0, 51.2], t_max=6.0, dt=0.01)
+    assert pred[0]["p_correct"] == pytest.approx(0.5, abs=0.01)
+    assert pred[51.2]["p_correct"] > 0.95 and pred[51.2]["mean_rt"] < pred[0]["mean_rt"]
+    t = pred[0]["t"]
+    y = pred[0]["pdf_correct"] + pred[0]["pdf_error"]
+    total = np.sum((y[1:] + y[:-1]) / 2 * np.diff(t))  # trapezoid rule
+    assert total == pytest.approx(1, abs=0.02)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"rt": [100, -1]}, "positive"), ({"rt": [100]}, "one length")],
+)
+def test_fit_ddm_refuses_bad_input(kwargs, match):
+    args = {"coh": [0, 10], "correct": [True, False], "rt": [100, 200]}
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        fit_ddm(**args)
+
+
+def test_train_rt_agent_uses_the_rt_recipe_and_is_reproducible():
+    import torch
+
+    torch.set_num_threads(1)
+    a, seconds = train_rt_agent(seed=3, total_timesteps=512, env_kwargs={"timing": {"fixation": 100}})
+    b, _ = train_rt_agent(seed=3, total_timesteps=512, env_kwargs={"timing": {"fixation": 100}})
+    assert seconds > 0 and a.gamma == RT_RECIPE["gamma"]
+    assert a.get_env().get_attr("timing")[0]["fixation"] == 100
+    for pa, pb in zip(a.policy.parameters(), b.policy.parameters(), strict=True):
+        assert torch.equal(pa, pb)
