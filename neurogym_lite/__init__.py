@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from neurogym_lite import utils, wrappers
 from neurogym_lite.core import TrialEnv
+from neurogym_lite.dataset import Dataset
 from neurogym_lite.envs import TASKS, PerceptualDecisionMaking, register_all
 from neurogym_lite.make import make_env
 from neurogym_lite.plotting import plot_env
@@ -17,6 +18,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "TASKS",
+    "Dataset",
     "PerceptualDecisionMaking",
     "Rollout",
     "TrialEnv",
