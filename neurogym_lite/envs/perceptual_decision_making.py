@@ -54,12 +54,22 @@ class PerceptualDecisionMaking(TrialEnv):
     | event                                               | reward (default)           | ends the trial |
     |-----------------------------------------------------|----------------------------|----------------|
     | any action but fixate during `fixation`             | ``rewards['abort']`` (-0.1) | if ``abort``  |
+    | any action but fixate during `stimulus` or `delay`, | ``rewards['abort']`` (-0.1) | if ``abort``  |
+    | only with ``enforce_fixation=True``                 |                             |               |
     | the correct choice during `decision`                | ``rewards['correct']`` (+1) | yes           |
     | a wrong choice during `decision`                    | ``rewards['fail']`` (0)     | yes           |
-    | anything else (including choosing during `stimulus`)| 0                           | no            |
+    | anything else (by default: choosing during          | 0                           | no            |
+    | `stimulus` or `delay`)                              |                             |               |
+
+    By default (as in NeuroGym) only the `fixation` period is policed, although the fixation cue
+    stays on through `stimulus` and `delay`. ``enforce_fixation=True`` gives the monkey's task:
+    fixation is required whenever the cue is on, and breaking it is punished (and, with
+    ``abort=True``, ends the trial) as in the `fixation` period.
 
     ``info['performance']`` is 1 for a correct choice, 0 otherwise (wrong, aborted, no choice
-    before the decision period ends).
+    before the decision period ends). A trial that broken fixation ended (``abort=True``) has
+    ``info['trial']['aborted'] = True``; other trials have no ``aborted`` key (read it with
+    ``trial.get('aborted', False)``), so an aborted trial is never mistaken for a wrong choice.
 
     ## Starting State and Episode End
     Each trial draws ``coh`` uniformly from ``cohs`` and ``ground_truth`` (0-based direction)
@@ -73,7 +83,9 @@ class PerceptualDecisionMaking(TrialEnv):
     (dict, merged with the defaults; see :mod:`neurogym_lite.timing`), ``cohs`` (coherences in %,
     default 0, 6.4, 12.8, 25.6, 51.2), ``sigma`` (noise, default 1.0: the per-step standard
     deviation is ``sigma / sqrt(dt)``), ``dim_ring`` (number of directions, default 2),
-    ``abort`` (whether breaking fixation ends the trial, default False).
+    ``abort`` (whether breaking fixation ends the trial, default False), ``enforce_fixation``
+    (whether fixation is required whenever the fixation cue is on, not only in `fixation`;
+    default False, NeuroGym's rule).
     """
 
     default_timing: ClassVar[Mapping[str, TimingSpec]] = {
@@ -97,6 +109,7 @@ class PerceptualDecisionMaking(TrialEnv):
         sigma: float = 1.0,
         dim_ring: int = 2,
         abort: bool = False,
+        enforce_fixation: bool = False,
     ) -> None:
         self.rewards = _check_rewards(rewards, self.default_rewards)
         self.cohs = _check_cohs(cohs)
@@ -110,12 +123,15 @@ class PerceptualDecisionMaking(TrialEnv):
             raise ValueError(f"dim_ring must be an integer >= 2, got {dim_ring!r}")
         if not isinstance(abort, (bool, np.bool_)):
             raise TypeError(f"abort must be True or False, got {abort!r}")
+        if not isinstance(enforce_fixation, (bool, np.bool_)):
+            raise TypeError(f"enforce_fixation must be True or False, got {enforce_fixation!r}")
         super().__init__(dt=dt, timing=timing)
 
         self.sigma = float(sigma)
         self.noise_std = self.sigma / math.sqrt(self.dt)
         self.dim_ring = int(dim_ring)
         self.abort = bool(abort)
+        self.enforce_fixation = bool(enforce_fixation)
         self.theta = np.linspace(0, 2 * np.pi, self.dim_ring + 1)[:-1]
         self.ob_names = ["fixation"] + [f"stimulus_{i + 1}" for i in range(self.dim_ring)]
         self.act_names = ["fixate"] + [f"choice_{i + 1}" for i in range(self.dim_ring)]
@@ -213,13 +229,16 @@ class PerceptualDecisionMaking(TrialEnv):
         if action == 0:
             return 0.0, False
         period = self._period_at[self.t_ind]
-        if period == "fixation":
-            return self._r_abort, self.abort
         if period == "decision":
             if action == self._gt_list[self.t_ind]:
                 self.performance = 1
                 return self._r_correct, True
             return self._r_fail, True
+        # Every other period has the fixation cue on; NeuroGym polices only `fixation`.
+        if period == "fixation" or self.enforce_fixation:
+            if self.abort:
+                self.trial["aborted"] = True
+            return self._r_abort, self.abort
         return 0.0, False
 
     @property
@@ -234,6 +253,8 @@ class PerceptualDecisionMaking(TrialEnv):
             "  coherences (percent): " + ", ".join(f"{c:g}" for c in self.cohs),
             f"  noise: sigma={self.sigma:g} (std {self.noise_std:.3g} per step), "
             f"abort on {self.abort_event}: {self.abort}",
+            "  fixation required: " + ("whenever the fixation cue is on (enforce_fixation=True)"
+                                        if self.enforce_fixation else "in the fixation period only"),
         ]
 
 
