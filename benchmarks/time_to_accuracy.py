@@ -3,7 +3,7 @@
     python benchmarks/time_to_accuracy.py            # full: seed recipe capped at 100k steps a seed
     python benchmarks/time_to_accuracy.py --quick    # seed recipe capped at 20k steps (says so)
 
-For each recipe (the notebook's default; the seed's: RecurrentPPO defaults, one env) and each of 3
+For each recipe (notebook 2's before the monkey task, ``time_to_criterion.OLD_RECIPE``; the seed's: RecurrentPPO defaults, one env) and each of 3
 seeds, both sides train on PerceptualDecisionMaking-v0 with the seed's kwargs (each side in its
 own subprocess, the two sides alternating), evaluated every ``--eval-every`` steps on
 ``--eval-trials`` trials (deterministic, LSTM state carried, same evaluation seed). Reported:
@@ -32,14 +32,14 @@ QUICK_CAPS = {"notebook": 60_000, "seed": 20_000}
 
 
 def check_recipe_matches() -> None:
-    """The worker restates the notebook recipe for the NeuroGym side: it must equal the package's."""
+    """The worker restates the recipe for the NeuroGym side: it must equal the one kept for comparison."""
     sys.path.insert(0, str(C.HERE))
     import _tta_worker
+    from time_to_criterion import OLD_RECIPE
 
-    from neurogym_lite.training import RECIPE
-
-    if dict(RECIPE) != _tta_worker.NOTEBOOK_RECIPE:
-        raise SystemExit(f"_tta_worker.NOTEBOOK_RECIPE {_tta_worker.NOTEBOOK_RECIPE} != neurogym_lite RECIPE {RECIPE}")
+    old = {k: v for k, v in OLD_RECIPE.items() if k not in ("lr_schedule", "scale_inputs", "policy_kwargs")}
+    if old != _tta_worker.NOTEBOOK_RECIPE:
+        raise SystemExit(f"_tta_worker.NOTEBOOK_RECIPE {_tta_worker.NOTEBOOK_RECIPE} != time_to_criterion.OLD_RECIPE {old}")
 
 
 def fmt_s(x: float | None) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 import gymnasium as gym
 
-__all__ = ["MONKEY_TASK", "RECIPE", "monkey_criteria", "SEED_TIMING", "make_model", "make_monkey_env", "make_vec_env"]
+__all__ = ["MONKEY_STEPS", "MONKEY_TASK", "RECIPE", "SEED_TIMING", "input_scaling", "make_model", "make_monkey_env", "make_vec_env", "monkey_criteria", "recipe_json"]
 
 #: The seed notebook's task timing (ms).
 SEED_TIMING: dict[str, Any] = {
@@ -35,7 +35,7 @@ MONKEY_TASK: dict[str, Any] = {
 
 def make_monkey_env() -> gym.Env:
     """``make_env("PerceptualDecisionMaking-v0", **MONKEY_TASK)``: the monkey-faithful task, with
-    the previous reward and action passed back as inputs (``PassReward``)."""
+    the previous reward passed back as an input (``PassReward``)."""
     from neurogym_lite import make_env
 
     return make_env("PerceptualDecisionMaking-v0", **MONKEY_TASK)
@@ -48,11 +48,52 @@ RECIPE: dict[str, Any] = {
     "batch_size": 256,
     "n_epochs": 8,
     "learning_rate": 1e-3,
+    "lr_schedule": "linear",
     "gamma": 0.99,
     "gae_lambda": 0.95,
     "ent_coef": 0.0,
     "lstm_hidden_size": 64,
+    "scale_inputs": True,
 }
+
+#: Training steps of the recipe on the monkey task (the linear learning-rate schedule ends there).
+MONKEY_STEPS = 100_000
+
+
+class _LinearSchedule:
+    """Learning rate falling linearly from ``initial`` to 0 over the ``learn`` call (SB3 passes the
+    fraction of training remaining). A class, not a lambda, so that saved models unpickle; the same
+    arithmetic as notebook 2's ``1e-3 * progress_remaining``, so both train the same model."""
+
+    def __init__(self, initial: float) -> None:
+        self.initial = initial
+
+    def __call__(self, progress_remaining: float) -> float:
+        return self.initial * progress_remaining
+
+
+def input_scaling(env: gym.Env) -> tuple[list[float], list[float]] | None:
+    """Per-channel ``(shift, scale)`` that centre the stimulus channels of a random-dots task on
+    their baseline (0.5) and divide them by the per-step noise std; other channels untouched.
+    ``None`` for an env without ``stimulus_*`` channels (any other task): no scaling."""
+    task: Any = env.unwrapped
+    names = list(getattr(task, "ob_names", []))
+    noise = float(getattr(task, "noise_std", 0.0))
+    n = int(env.observation_space.shape[0])  # wrappers (PassReward) may append channels
+    if not any(name.startswith("stimulus") for name in names) or noise <= 0 or n < len(names):
+        return None
+    shift, scale = [0.0] * n, [1.0] * n
+    for i, name in enumerate(names):
+        if name.startswith("stimulus"):
+            shift[i], scale[i] = 0.5, noise
+    return shift, scale
+
+
+def recipe_json(recipe: dict[str, Any]) -> dict[str, Any]:
+    """``recipe`` with every value JSON-able (for the shipped model's record and the benchmarks)."""
+    import json
+
+    return json.loads(json.dumps(recipe, default=lambda o: getattr(o, "__name__", repr(o))))
 
 
 def make_vec_env(make_env: Callable[[], gym.Env], n_envs: int = RECIPE["n_envs"], seed: int = 0) -> Any:
@@ -69,10 +110,24 @@ def make_model(venv: Any, seed: int = 0, verbose: int = 0, **overrides: Any) -> 
     replace any of them)."""
     from sb3_contrib import RecurrentPPO
 
-    hp = {k: v for k, v in RECIPE.items() if k not in ("n_envs", "lstm_hidden_size")}
+    hp = {k: v for k, v in RECIPE.items() if k not in ("n_envs", "lstm_hidden_size", "lr_schedule", "scale_inputs")}
     hidden = overrides.pop("lstm_hidden_size", RECIPE["lstm_hidden_size"])
+    schedule = overrides.pop("lr_schedule", RECIPE.get("lr_schedule", "constant"))
+    scale = overrides.pop("scale_inputs", RECIPE.get("scale_inputs", False))
     policy_kwargs = {"lstm_hidden_size": hidden, **overrides.pop("policy_kwargs", {})}
+    if scale and "features_extractor_class" not in policy_kwargs:
+        envs = getattr(venv, "envs", None)
+        scaling = input_scaling(envs[0]) if envs else None
+        if scaling is not None:
+            from neurogym_lite.policy import ScaledInput
+
+            policy_kwargs["features_extractor_class"] = ScaledInput
+            policy_kwargs["features_extractor_kwargs"] = {"shift": scaling[0], "scale": scaling[1]}
     hp.update(overrides)
+    if schedule == "linear":
+        hp["learning_rate"] = _LinearSchedule(float(hp["learning_rate"]))
+    elif schedule != "constant":
+        raise ValueError(f"lr_schedule must be 'constant' or 'linear', got {schedule!r}")
     return RecurrentPPO("MlpLstmPolicy", venv, policy_kwargs=policy_kwargs, seed=seed, verbose=verbose,
                         device="cpu", **hp)
 
@@ -86,9 +141,11 @@ def monkey_criteria(result: Any, env: gym.Env) -> dict[str, Any]:
       steps of the fixation, stimulus and delay periods actually played (up to the break).
     - ``p_choice1_at_0``: P(choice 1 | 0 % coherence) among 0 % trials that ended in a choice.
     - ``z_vs_ideal``: per coherence, (accuracy - ideal observer) / binomial SE, with the SE of the
-      ideal's accuracy over that coherence's trials, floored at one trial (``1/n``) so that a single
-      error at a coherence the ideal never gets wrong is not a 10-SE miss. Aborted trials count as
-      errors, as they do for a monkey.
+      ideal's accuracy over that coherence's completed trials, floored at one trial (``1/n``) so that
+      a single error at a coherence the ideal never gets wrong is not a 10-SE miss. Accuracy is over
+      the completed (not aborted) trials, as in the monkey studies, where fixation breaks are
+      excluded from the psychometric data; the breaks are judged by ``fix_break_rate``.
+      ``accuracy_all_by_coh`` counts aborted trials as errors instead.
     """
     import numpy as np
 
@@ -110,13 +167,19 @@ def monkey_criteria(result: Any, env: gym.Env) -> dict[str, Any]:
     p1 = float(np.mean(result.choices[zero] == 1)) if zero.any() else float("nan")
     ideal = ideal_observer(env)
     acc, z = {}, {}
+    acc_all = {}
     for c, p_ideal in ideal.items():
-        sel = cohs == c
+        acc_all[c] = float(result.performance[cohs == c].mean())
+        sel = (cohs == c) & ~aborted
         n = int(sel.sum())
+        if n == 0:
+            acc[c], z[c] = float("nan"), -math.inf
+            continue
         a = float(result.performance[sel].mean())
         se = max(math.sqrt(p_ideal * (1 - p_ideal) / n), 1 / n)
         acc[c], z[c] = a, (a - p_ideal) / se
     ok = fix_break_rate <= 0.02 and abs(p1 - 0.5) <= 0.05 and min(z.values()) >= -2
     return {"fix_break_rate": fix_break_rate, "aborted_trials": int(aborted.sum()), "p_choice1_at_0": p1,
-            "n_choice_at_0": int(zero.sum()), "accuracy_by_coh": acc, "ideal_by_coh": ideal,
+            "n_choice_at_0": int(zero.sum()), "accuracy_by_coh": acc, "accuracy_all_by_coh": acc_all,
+            "ideal_by_coh": ideal,
             "z_vs_ideal": z, "meets_criterion": bool(ok)}
