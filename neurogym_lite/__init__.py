@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from neurogym_lite import spaces, utils, wrappers
 from neurogym_lite.core import TrialEnv
+from neurogym_lite.dataset import Dataset
 from neurogym_lite.envs import TASKS, PerceptualDecisionMaking, register_all
 from neurogym_lite.plotting import plot_env
 from neurogym_lite.registration import make, make_env
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "TASKS",
+    "Dataset",
     "PerceptualDecisionMaking",
     "Rollout",
     "TrialEnv",
