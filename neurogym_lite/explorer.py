@@ -87,6 +87,7 @@ def draw_trial(
 
 
 _SLIDERS = ("coh", "sigma", "fixation", "stimulus", "decision", "seed")
+_DRAW_TRIAL_ARGS = tuple(inspect.signature(draw_trial).parameters)
 
 
 def trial_explorer(**defaults: Any) -> Any:
@@ -97,10 +98,9 @@ def trial_explorer(**defaults: Any) -> Any:
     others (``dt``, ``ground_truth``, ``figsize``) are passed on unchanged. The duration sliders
     move in multiples of ``dt``.
     """
-    params = inspect.signature(draw_trial).parameters
-    unknown = sorted(set(defaults) - set(params))
+    unknown = sorted(set(defaults) - set(_DRAW_TRIAL_ARGS))
     if unknown:
-        raise TypeError(f"trial_explorer got unknown argument(s) {unknown}; expected some of {list(params)}")
+        raise TypeError(f"trial_explorer got unknown argument(s) {unknown}; expected some of {list(_DRAW_TRIAL_ARGS)}")
     dt = defaults.get("dt", 100)
     if isinstance(dt, (bool, np.bool_)) or not isinstance(dt, (int, np.integer)) or dt < 1:
         raise TypeError(f"dt must be a positive integer number of ms for the sliders, got {dt!r}")

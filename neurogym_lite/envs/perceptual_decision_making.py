@@ -152,13 +152,14 @@ class PerceptualDecisionMaking(TrialEnv):
         # noise standard deviations beyond the signal's range and clipped there: a draw that far
         # out has probability ~1e-23, so the clip never changes a real observation.
         max_signal = float(self.cohs.max()) / 200
-        self._stim_low = np.float32(min(0.0, 0.5 - max_signal - 10 * self.noise_std))
-        self._stim_high = np.float32(0.5 + max_signal + 10 * self.noise_std)
-        if not (np.isfinite(self._stim_low) and np.isfinite(self._stim_high)):  # tiny dt, huge sigma
+        stim_low = min(0.0, 0.5 - max_signal - 10 * self.noise_std)
+        stim_high = 0.5 + max_signal + 10 * self.noise_std
+        if not stim_high < float(np.finfo(np.float32).max):  # tiny dt and huge sigma: float32 overflow
             raise ValueError(
                 f"sigma={sigma!r} at dt={self.dt:g} ms gives a per-step noise ({self.noise_std:g}) too "
                 "large for float32 observations; lower sigma or raise dt"
             )
+        self._stim_low, self._stim_high = np.float32(stim_low), np.float32(stim_high)
         low = np.full(1 + self.dim_ring, self._stim_low, dtype=np.float32)
         high = np.full(1 + self.dim_ring, self._stim_high, dtype=np.float32)
         low[0], high[0] = 0.0, 1.0
