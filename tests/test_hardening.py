@@ -519,3 +519,12 @@ def test_trial_explorer_passes_dt_on(monkeypatch):
     assert calls and calls[-1]["dt"] == 50 and calls[-1]["stimulus"] == 450
     with pytest.raises(TypeError, match="unknown"):
         explorer.trial_explorer(dtt=50)
+
+
+def test_pass_reward_over_recording_wrappers_keeps_the_task_bounds():
+    from gymnasium.wrappers import RecordEpisodeStatistics, TimeLimit
+    from stable_baselines3.common.monitor import Monitor
+
+    for wrap in (Monitor, RecordEpisodeStatistics, lambda e: TimeLimit(e, 100)):
+        env = PassReward(wrap(gym.make("PerceptualDecisionMaking-v0")))
+        assert env.observation_space.high[-1] == 1.0 and env.observation_space.low[-1] == np.float32(-0.1)

@@ -19,6 +19,7 @@ _F32_MAX = float(np.finfo(np.float32).max)
 _REWARD_PRESERVING = (
     "OrderEnforcing", "PassiveEnvChecker", "TimeLimit", "RecordEpisodeStatistics", "Autoreset",
     "RecordVideo", "HumanRendering", "RenderCollection",
+    "Monitor",  # stable-baselines3's (and NeuroGym's) Monitor only record
 )
 
 
