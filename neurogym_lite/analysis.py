@@ -50,12 +50,33 @@ PSYCHOMETRIC_KINDS = ("weibull", "logistic")
 def _as_1d(name: str, x: Any, *, dtype: Any = float) -> np.ndarray:
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be a 1-D array of numbers, got {x!r}")
+    if dtype is float:
+        return _numeric(name, x, ndim=1)
     try:
         arr = np.asarray(x, dtype=dtype)
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be a 1-D array of numbers, got {x!r}") from None
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+    return arr
+
+
+def _numeric(name: str, x: Any, *, ndim: int | None = None) -> np.ndarray:
+    """``x`` as a float array, refusing strings, booleans and other non-numbers (which numpy
+    would silently convert) with a ``TypeError`` naming ``name``."""
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be numbers, got {x!r}")
+    arr = np.asarray(x) if isinstance(x, np.ndarray) else np.asarray(x, dtype=object)
+    if arr.dtype == object:
+        flat = arr.ravel().tolist()
+        if not all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                   for v in flat):
+            raise TypeError(f"{name} must be numbers (not strings, booleans or None), got {x!r}")
+    elif arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be numbers, got an array of dtype {arr.dtype}")
+    arr = arr.astype(float)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
     return arr
 
 
@@ -85,9 +106,15 @@ def _check_counts(x: Any, n_correct: Any, n_total: Any) -> tuple[np.ndarray, np.
         raise ValueError("need at least one condition (x is empty)")
     if not np.all(np.isfinite(xs)):
         raise ValueError("x must be finite")
+    _check_count_values(k, n)
+    return xs, k, n
+
+
+def _check_count_values(k: np.ndarray, n: np.ndarray) -> None:
+    if not (np.all(np.isfinite(n)) and np.all(np.isfinite(k))):
+        raise ValueError("n_correct and n_total must be finite trial counts (no NaN or inf)")
     if np.any(n <= 0) or np.any(k < 0) or np.any(k > n) or np.any(k != np.round(k)) or np.any(n != np.round(n)):
         raise ValueError("n_total must be positive integers and n_correct integers between 0 and n_total")
-    return xs, k, n
 
 
 # ---------------------------------------------------------------------------------- behaviour
@@ -106,7 +133,9 @@ class PsychometricFit:
     ``threshold`` is the coherence at which the curve reaches ``criterion`` (for the logistic:
     the distance from its 50 % point, ``bias``, to the ``criterion`` point). Without lapses the
     Weibull's default criterion, ``1 - (1 - chance) / e`` (81.6 % for two choices), makes the
-    threshold equal ``alpha``.
+    threshold equal ``alpha``. ``criterion`` must lie above the floor (``chance``, or 50 % for
+    the logistic); the threshold is NaN only when a fitted lapse rate keeps the curve below
+    ``criterion`` (its ceiling ``1 - lapse`` is under it).
     """
 
     kind: str
@@ -174,6 +203,13 @@ def fit_psychometric(
     if criterion is None:
         criterion = 1 - (1 - chance) / math.e if kind == "weibull" else 0.75
     criterion = _check_prob("criterion", criterion)
+    # a criterion the curve cannot reach would give a NaN threshold: refuse it up front
+    floor = chance if kind == "weibull" else 0.5
+    if criterion <= floor:
+        raise ValueError(
+            f"criterion={criterion:g} must be above the curve's floor ({'chance' if kind == 'weibull' else '50 %'}"
+            f" = {floor:g}) for {kind!r}"
+        )
     if kind == "weibull":
         if np.any(xs < 0):
             raise ValueError("the Weibull is a function of unsigned coherence: x must be >= 0")
@@ -231,14 +267,14 @@ def binomial_ci(n_correct: Any, n_total: Any, level: float = 0.95) -> tuple[np.n
     """Wilson score confidence interval of a proportion ``n_correct / n_total`` (element-wise).
 
     Returns ``(low, high)``. Unlike the normal approximation it stays inside [0, 1] and is
-    sensible at 0 % and 100 % correct.
+    sensible at 0 % and 100 % correct. Counts must be finite integers (``TypeError`` for
+    strings or booleans, ``ValueError`` for NaN, fractions or ``n_correct > n_total``).
     """
-    k = np.atleast_1d(np.asarray(n_correct, dtype=float))
-    n = np.atleast_1d(np.asarray(n_total, dtype=float))
+    k = np.atleast_1d(_numeric("n_correct", n_correct))
+    n = np.atleast_1d(_numeric("n_total", n_total))
     if k.shape != n.shape:
         raise ValueError(f"n_correct and n_total must have the same shape, got {k.shape} and {n.shape}")
-    if np.any(n <= 0) or np.any(k < 0) or np.any(k > n):
-        raise ValueError("n_total must be positive and 0 <= n_correct <= n_total")
+    _check_count_values(k, n)
     level = _check_prob("level", level)
     z = stats.norm.ppf(0.5 + level / 2)
     p = k / n
@@ -265,10 +301,22 @@ def bootstrap_threshold(
     Each bootstrap data set redraws every condition's correct count from a binomial with the
     observed proportion and the same number of trials, and is refitted with
     :func:`fit_psychometric` (``fit_kwargs`` passed on). Returns ``(low, high)``.
+
+    Raises ``ValueError`` when every condition is at 0 % or 100 % (all correct, say): every
+    resampled data set is then identical to the data, and the interval would have zero width
+    although the threshold is not pinned down. Resamples whose fitted curve never reaches the
+    criterion (a NaN threshold, possible with ``fit_lapse=True``) are left out; when all are,
+    ``(nan, nan)`` is returned.
     """
     xs, k, n = _check_counts(x, n_correct, n_total)
     n_boot = _check_int("n_boot", n_boot, 10)
     level = _check_prob("level", level)
+    if np.all((k == 0) | (k == n)):
+        raise ValueError(
+            "every condition is at 0 % or 100 % correct, so a parametric bootstrap redraws the same "
+            "data every time and its interval would have zero width; the threshold is not "
+            "constrained by these data (collect more trials at intermediate coherences)"
+        )
     rng = np.random.default_rng(seed)
     point = fit_psychometric(xs, k, n, **fit_kwargs)
     thresholds = []
@@ -286,13 +334,25 @@ def bootstrap_threshold(
 def group_stats(values: Any, groups: Any) -> dict[float, tuple[float, float, int]]:
     """Mean, standard error of the mean and count of ``values`` for each value of ``groups``.
 
-    NaN values (e.g. the reaction time of a trial without a response) are left out.
-    Returns ``{group: (mean, sem, n)}``, sorted by group.
+    NaN values (e.g. the reaction time of a trial without a response) are left out; a group whose
+    values are all NaN has ``(nan, nan, 0)``. Returns ``{group: (mean, sem, n)}``, sorted by
+    group. Groups are numbers (``1`` and ``1.0`` are one group) or strings, not a mix; a NaN or
+    ``None`` group is refused (drop those trials first).
     """
     v = _as_1d("values", values)
     g = _as_1d("groups", groups, dtype=object)
     if v.shape != g.shape:
         raise ValueError(f"values and groups must have the same length, got {v.size} and {g.size}")
+    items = g.tolist()
+    numeric = [isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
+               for x in items]
+    if all(numeric):
+        gf = np.asarray(items, dtype=float)
+        if not np.all(np.isfinite(gf)):
+            raise ValueError("groups must not contain NaN or inf: drop those trials first")
+        g = gf
+    elif not all(isinstance(x, str) for x in items):
+        raise TypeError("groups must be all numbers or all strings (no mix, no None or booleans)")
     out: dict[float, tuple[float, float, int]] = {}
     for key in sorted(set(g.tolist())):
         sel = v[(g == key) & np.isfinite(v)]
@@ -372,6 +432,17 @@ def align_states(
         raise ValueError("the rollout has no period labels: run it on a trial-based (TrialEnv) task")
     if not isinstance(period, str):
         raise TypeError(f"period must be a period name, got {period!r}")
+    # a Rollout edited or assembled by hand: say which field disagrees instead of an IndexError
+    n_steps = rollout.num_steps
+    for name, length in ((states, len(x)), ("periods", len(rollout.periods)), ("new_trial", len(rollout.new_trial))):
+        if length != n_steps:
+            raise ValueError(f"inconsistent rollout: {name} has {length} steps but actions has {n_steps}")
+    ended = int(np.count_nonzero(rollout.new_trial))
+    if not (ended == rollout.num_trials == len(rollout.trials)):
+        raise ValueError(
+            f"inconsistent rollout: {ended} trial ends in new_trial, {rollout.num_trials} in performance, "
+            f"{len(rollout.trials)} in trials"
+        )
     before = _check_int("before", before, 0)
     if after is not None:
         after = _check_int("after", after, 1)

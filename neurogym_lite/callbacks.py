@@ -22,14 +22,22 @@ class TrialAccuracyCallback(BaseCallback):
     (across all envs) in the SB3 logger as ``trial/accuracy`` (so it reaches TensorBoard or CSV
     outputs), appends a row to :attr:`history`, and with ``verbose=1`` prints one line.
 
+    ``log_every`` and ``window`` are positive integers (a ``TypeError`` / ``ValueError`` names
+    the argument otherwise; nothing is truncated).
+
     Note: these are the *training* trials, with sampled (exploratory) actions; a deterministic
     evaluation (:func:`neurogym_lite.evaluation.evaluate`) usually scores higher.
     """
 
     def __init__(self, log_every: int = 2048, window: int = 500, verbose: int = 0) -> None:
-        super().__init__(verbose=verbose)
-        if log_every < 1 or window < 1:
-            raise ValueError("log_every and window must be positive integers")
+        for name, value in (("log_every", log_every), ("window", window), ("verbose", verbose)):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+                raise TypeError(f"{name} must be an integer, got {value!r}")
+        if log_every < 1:
+            raise ValueError(f"log_every must be a positive number of steps, got {log_every!r}")
+        if window < 1:
+            raise ValueError(f"window must be a positive number of trials, got {window!r}")
+        super().__init__(verbose=int(verbose))
         self.log_every = int(log_every)
         self.window = int(window)
         self._recent: deque[int] = deque(maxlen=self.window)

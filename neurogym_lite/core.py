@@ -31,8 +31,9 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
+from neurogym_lite import timing as _timing_mod
 from neurogym_lite.spaces import names_of
-from neurogym_lite.timing import PeriodTiming, TimingSpec, check_dt, parse_timing
+from neurogym_lite.timing import PeriodTiming, TimingSpec, check_dt, parse_timing, too_many_steps
 
 __all__ = ["TrialEnv"]
 
@@ -132,6 +133,7 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         self._period_at: list[str] = []
         # per-step period names of each trial layout seen (see new_trial)
         self._period_at_cache: dict[tuple[Any, Any], list[str]] = {}
+        self._period_at_cache_steps = 0
         # ``step``'s fast action check: the action space it was last read from, and its size.
         self._act_space: Any = None
         self._n_act = 0
@@ -158,10 +160,16 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         """The parsed specs, parsed again after ``timing`` changed."""
         spec = self._timing_spec
         if spec.changed:
-            self._parsed_timing = {
+            parsed = {
                 name: parse_timing(name, s, self.dt, 1 if name in self.required_periods else 0)
                 for name, s in spec.items()
             }
+            # A trial is built in memory at its start: refuse now a timing whose longest trial is
+            # over the limit (periods that can be unbounded are checked as they are drawn).
+            longest = sum(t.max_steps for t in parsed.values() if math.isfinite(t.max_steps))
+            if longest > _timing_mod.MAX_STEPS_PER_TRIAL:
+                raise too_many_steps(f"timing: the longest trial ({longest * self.dt:g} ms)", longest, self.dt)
+            self._parsed_timing = parsed
             spec.changed = False
         return self._parsed_timing
 
@@ -228,6 +236,8 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
                         f"{list(self._timing)}"
                     )
                 steps = self._timing[name].sample(self.np_random)
+            if self._n_steps + steps > _timing_mod.MAX_STEPS_PER_TRIAL:
+                raise too_many_steps(f"this trial (up to period {name!r})", self._n_steps + steps, self.dt)
             self.start_ind[name] = self._n_steps
             self._n_steps += steps
             self.end_ind[name] = self._n_steps
@@ -359,13 +369,19 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
     def end_t(self) -> dict[str, float]:
         return {k: v * self.dt for k, v in self.end_ind.items()}
 
+    def _require_trial(self) -> None:
+        if self._ob is None or not self._period_at:
+            raise RuntimeError("no trial yet: call reset() first")
+
     @property
     def period_now(self) -> str:
         """Name of the period the current step belongs to."""
+        self._require_trial()
         return self._period_at[self.t_ind]
 
     @property
     def gt_now(self) -> int:
+        self._require_trial()
         return self._gt_list[self.t_ind]
 
     @property
@@ -374,6 +390,7 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
 
     def in_period(self, period: str, t: float | None = None) -> bool:
         """Whether the current step (or the step at time ``t`` in ms) belongs to ``period``."""
+        self._require_trial()
         if t is None:
             return self._period_at[self.t_ind] == period
         i = int(t // self.dt)
@@ -384,14 +401,23 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         return list(self._period_at)
 
     def new_trial(self, **kwargs: Any) -> dict[str, Any]:
-        """Start a new trial now; ``kwargs`` fix trial parameters (e.g. ``coh=51.2``)."""
+        """Start a new trial now; ``kwargs`` fix trial parameters (e.g. ``coh=51.2``).
+
+        If the trial cannot be built (a bad parameter), the error is raised and the running
+        trial is left as it was.
+        """
+        saved = (self.start_ind, self.end_ind, self._n_steps, self._ob, self._gt)
         self.start_ind, self.end_ind = {}, {}
         self._n_steps = 0
         self._ob = None
         self._gt = None
-        trial = self._new_trial(**kwargs)
-        if self._n_steps == 0:
-            raise RuntimeError(f"{type(self).__name__}._new_trial() added no period with steps")
+        try:
+            trial = self._new_trial(**kwargs)
+            if self._n_steps == 0:
+                raise RuntimeError(f"{type(self).__name__}._new_trial() added no period with steps")
+        except BaseException:
+            self.start_ind, self.end_ind, self._n_steps, self._ob, self._gt = saved
+            raise
         self._ensure_arrays()
         assert self._gt is not None
         self._gt_list = self._gt.tolist()
@@ -403,8 +429,11 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
             period_at = [""] * self._n_steps
             for name, start in self.start_ind.items():
                 period_at[start : self.end_ind[name]] = [name] * (self.end_ind[name] - start)
-            if len(self._period_at_cache) >= 256:
+            # bounded in entries and in total steps (long random trials would pile up otherwise)
+            self._period_at_cache_steps += self._n_steps
+            if len(self._period_at_cache) >= 256 or self._period_at_cache_steps > 1_000_000:
                 self._period_at_cache.clear()
+                self._period_at_cache_steps = self._n_steps
             self._period_at_cache[key] = period_at
         self._period_at = period_at
         self.t_ind = 0
@@ -423,19 +452,33 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[np.ndarray, dict[str, Any]]:
         """Start a fresh trial sequence. ``options={'trial': {...}}`` fixes the first trial's
-        parameters (e.g. ``{'trial': {'coh': 0}}``)."""
-        super().reset(seed=seed)
+        parameters (e.g. ``{'trial': {'coh': 0}}``).
+
+        Bad ``options`` raise before anything changes: the running trial, if any, goes on.
+        """
         trial_kwargs: dict[str, Any] = {}
-        if options:
+        if options is not None:
+            if not isinstance(options, Mapping):
+                raise TypeError(f"reset options must be a dict such as {{'trial': {{'coh': 0}}}}, got {options!r}")
             unknown = [k for k in options if k != "trial"]
             if unknown:
                 raise ValueError(f"reset options has unknown key(s) {unknown}; expected 'trial'")
-            trial_kwargs = dict(options["trial"])
+            if "trial" in options:
+                if not isinstance(options["trial"], Mapping):
+                    raise TypeError(f"reset options['trial'] must be a dict of trial parameters, got {options['trial']!r}")
+                trial_kwargs = dict(options["trial"])
+        # the trial parameters are checked by _new_trial: on failure, restore the generator too
+        saved = (self._np_random, self._np_random_seed, self.num_tr)
+        super().reset(seed=seed)
         self.num_tr = 0
+        try:
+            self.new_trial(**trial_kwargs)
+        except BaseException:
+            self._np_random, self._np_random_seed, self.num_tr = saved
+            raise
         self._act_space = self.action_space
         self._n_act = self._n_actions
-        self.new_trial(**trial_kwargs)
-        return self._ob[0], {"new_trial": False, "gt": self._gt_list[0]}  # type: ignore[index]
+        return self._ob[0].copy(), {"new_trial": False, "gt": self._gt_list[0]}  # type: ignore[index]
 
     def _check_action(self, action: Any) -> int:
         try:
@@ -487,7 +530,8 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
             info = {"new_trial": False, "gt": gt}
         if neurogym is not None:
             return self._neurogym_step_result(self._ob[t], float(reward), info, *neurogym)  # type: ignore[index]
-        return self._ob[t], float(reward), False, False, info  # type: ignore[index]
+        # a copy: a caller that edits the returned observation must not change the trial
+        return self._ob[t].copy(), float(reward), False, False, info  # type: ignore[index]
 
     def _neurogym_step_result(
         self, ob: np.ndarray, reward: float, info: dict[str, Any], out: tuple[Any, ...], trial_ob: np.ndarray
@@ -497,7 +541,7 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         # any other array is what the task wants the agent to see, as in NeuroGym.
         if not (isinstance(user_ob, np.ndarray) and (user_ob is trial_ob or user_ob.base is trial_ob)):
             ob = np.asarray(user_ob, dtype=self.observation_space.dtype).reshape(self.observation_space.shape)
-        return ob, reward, bool(terminated), bool(truncated), {**user_info, **info}
+        return ob.copy(), reward, bool(terminated), bool(truncated), {**user_info, **info}
 
     # ------------------------------------------------------------------ description
     @property

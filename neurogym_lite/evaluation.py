@@ -8,8 +8,9 @@ ceiling against which a trained network should be judged.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,73 @@ import numpy as np
 from scipy.stats import norm
 
 __all__ = ["EvalResult", "evaluate", "ideal_observer", "ideal_observer_accuracy"]
+
+#: Most Monte Carlo work :func:`ideal_observer_accuracy` does for ``dim_ring > 2``, counted as
+#: ``n_samples * dim_ring * (dim_ring + distinct durations * coherences)`` operations (a few
+#: seconds on one core at the limit). Raise it with
+#: ``neurogym_lite.evaluation.MAX_MONTE_CARLO_WORK = ...``.
+MAX_MONTE_CARLO_WORK = 1e10
+#: Rows of Monte Carlo draws held in memory at once (the work is done in chunks of this size).
+_MC_CHUNK_ELEMENTS = 2**20
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+
+
+def _is_real(x: Any) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
+
+
+def _check_int(name: str, value: Any, minimum: int) -> int:
+    if not _is_int(value):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _check_bool(name: str, value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _numbers(name: str, value: Any) -> np.ndarray:
+    """A 1-D float array from a number or a sequence of numbers (no strings, no booleans)."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a number or a list of numbers, got {value!r}")
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "iuf":
+            raise TypeError(f"{name} must be numbers, got an array of dtype {value.dtype}")
+        return np.atleast_1d(value.astype(float)).ravel()
+    items = list(value) if isinstance(value, (list, tuple, range)) else [value]
+    bad = [v for v in items if not _is_real(v)]
+    if bad:
+        raise TypeError(f"{name} must be a number or a list of numbers, got {value!r}")
+    return np.asarray(items, dtype=float)
+
+
+@contextlib.contextmanager
+def _torch_for_evaluation(seed: int, *, seed_sampling: bool) -> Iterator[None]:
+    """One torch thread (a small LSTM run step by step is several times faster on one thread,
+    most of all on a busy machine) and, for sampled actions, torch's RNG seeded from ``seed``;
+    both undone on exit, so the caller's thread setting and global RNG state are unchanged."""
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch comes with stable-baselines3
+        yield
+        return
+    threads = torch.get_num_threads()
+    with contextlib.ExitStack() as stack:
+        if seed_sampling:
+            stack.enter_context(torch.random.fork_rng(devices=[]))
+            torch.manual_seed(seed)
+        torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(threads)
 
 
 @dataclass
@@ -85,18 +153,47 @@ def evaluate(
 ) -> EvalResult:
     """Run ``model`` on ``n_envs`` fresh envs from ``make_env`` until ``num_trials`` trials end.
 
-    Env ``i`` is reset with ``seed + i``, so a given (model, seed) always gives the same result.
-    The envs run side by side with one batched ``model.predict`` call per step (much faster
-    than one env at a time); a recurrent model's LSTM state is carried across trials, as in
-    training, unless ``reset_state_each_trial``. Actions are the policy's most likely ones
+    Env ``i`` is reset with ``seed + i``, so a given (model, seed) always gives the same result,
+    also with ``deterministic=False``: the policy's sampling then draws from torch's generator
+    seeded with ``seed`` inside the call (the caller's global torch RNG state is restored
+    afterwards). The envs run side by side with one batched ``model.predict`` call per step
+    (much faster than one env at a time; ``n_envs`` is capped at ``num_trials``); a recurrent
+    model's LSTM state is carried across trials, as in training, unless
+    ``reset_state_each_trial``. Actions are the policy's most likely ones
     (``deterministic=True``) unless told otherwise.
+
+    The evaluation runs torch on one thread (restoring the caller's setting afterwards): a small
+    LSTM evaluated step by step is several times faster so, above all when other work shares the
+    cores (``benchmarks/evaluate_threads.py`` measures it).
     """
+    if not callable(getattr(model, "predict", None)):
+        raise TypeError(f"model must have a predict() method (a stable-baselines3 model), got {type(model).__name__}")
     if not callable(make_env):
         raise TypeError(f"make_env must be a function that builds an env, got {make_env!r}")
-    if isinstance(num_trials, bool) or not isinstance(num_trials, (int, np.integer)) or num_trials < 1:
-        raise ValueError(f"num_trials must be a positive integer, got {num_trials!r}")
-    n_envs = max(1, min(int(n_envs), int(num_trials)))
-    envs = [make_env() for _ in range(n_envs)]
+    num_trials = _check_int("num_trials", num_trials, 1)
+    n_envs = min(_check_int("n_envs", n_envs, 1), num_trials)
+    deterministic = _check_bool("deterministic", deterministic)
+    reset_state_each_trial = _check_bool("reset_state_each_trial", reset_state_each_trial)
+    seed = _check_int("seed", seed, 0)
+    envs = []
+    for _ in range(n_envs):
+        env = make_env()
+        if not isinstance(env, gym.Env):
+            for built in envs:
+                built.close()
+            raise TypeError(f"make_env must return a gymnasium Env, but it returned {type(env).__name__}")
+        envs.append(env)
+    try:
+        with _torch_for_evaluation(seed, seed_sampling=not deterministic):
+            return _run_evaluation(model, envs, num_trials, seed, deterministic, reset_state_each_trial)
+    finally:
+        for env in envs:
+            env.close()
+
+
+def _run_evaluation(model: Any, envs: list[gym.Env], num_trials: int, seed: int, deterministic: bool,
+                    reset_state_each_trial: bool) -> EvalResult:
+    n_envs = len(envs)
     obs = np.stack([env.reset(seed=seed + i)[0] for i, env in enumerate(envs)])
     step_in_trial = np.zeros(n_envs, dtype=np.int64)
     episode_start = np.ones(n_envs, dtype=bool)
@@ -129,8 +226,6 @@ def evaluate(
         steps += 1
         if steps > max_steps:
             raise RuntimeError(f"only {len(perf)} of {num_trials} trials ended within {steps} steps")
-    for env in envs:
-        env.close()
     n = num_trials
     return EvalResult(np.array(perf[:n]), np.array(choices[:n]), trials[:n], np.array(rts[:n]))
 
@@ -154,41 +249,100 @@ def ideal_observer_accuracy(
     ``Phi(sqrt(N) * (coh / 100) / (s * sqrt(2)))``; with more directions it is computed by Monte
     Carlo (``n_samples`` draws, seeded). ``stim_duration`` may be a sample of durations (for a
     random stimulus duration): the accuracy is then averaged over them.
+
+    Arguments are checked as the task checks them (coherences in [0, 100] %, ``sigma`` and
+    ``stim_duration`` finite, every duration at least half a step so that the observer sees one
+    frame, ``dim_ring`` up to the task's ``MAX_DIM_RING``); the Monte Carlo work is capped at
+    :data:`MAX_MONTE_CARLO_WORK` (the error says which argument to lower) and done in chunks,
+    so memory stays small whatever ``n_samples``.
     """
-    coh_arr = np.atleast_1d(np.asarray(cohs, dtype=float))
-    durations = np.atleast_1d(np.asarray(stim_duration, dtype=float))
-    if dt <= 0 or sigma < 0 or np.any(durations <= 0) or dim_ring < 2:
-        raise ValueError("need dt > 0, sigma >= 0, stim_duration > 0 and dim_ring >= 2")
+    from neurogym_lite.envs.perceptual_decision_making import MAX_DIM_RING
+    from neurogym_lite.timing import check_dt
+
+    coh_arr = _numbers("cohs", cohs)
+    if coh_arr.size == 0:
+        raise ValueError("cohs must hold at least one coherence")
+    if not np.all((coh_arr >= 0) & (coh_arr <= 100)):  # also refuses NaN
+        raise ValueError(f"cohs must be coherences in % between 0 and 100, got {cohs!r}")
+    if not _is_real(sigma):
+        raise TypeError(f"sigma must be a non-negative number, got {sigma!r}")
+    if not (math.isfinite(sigma) and sigma >= 0):
+        raise ValueError(f"sigma must be a non-negative finite number, got {sigma!r}")
+    dt = check_dt(dt)
+    durations = _numbers("stim_duration", stim_duration)
+    if durations.size == 0:
+        raise ValueError("stim_duration must hold at least one duration (ms)")
+    if not np.all(np.isfinite(durations)) or np.any(durations < dt / 2):
+        raise ValueError(
+            f"stim_duration must be finite durations in ms of at least half a step (dt/2 = {dt / 2:g} ms), "
+            f"so that the observer sees at least one frame; got {stim_duration!r}"
+        )
+    dim_ring = _check_int("dim_ring", dim_ring, 2)
+    if dim_ring > MAX_DIM_RING:
+        raise ValueError(f"dim_ring={dim_ring} is above the task's limit MAX_DIM_RING={MAX_DIM_RING}")
+    n_samples = _check_int("n_samples", n_samples, 1)
+    seed = _check_int("seed", seed, 0)
     steps, counts = np.unique(np.round(durations / dt), return_counts=True)
     weights = counts / counts.sum()
+    if dim_ring > 2 and sigma > 0:
+        work = float(n_samples) * dim_ring * (dim_ring + steps.size * coh_arr.size)
+        if work > MAX_MONTE_CARLO_WORK:
+            raise ValueError(
+                f"the Monte Carlo estimate for dim_ring={dim_ring} would take n_samples * dim_ring * "
+                f"(dim_ring + distinct durations ({steps.size}) * coherences ({coh_arr.size})) = {work:.3g} "
+                f"operations, above the limit MAX_MONTE_CARLO_WORK={MAX_MONTE_CARLO_WORK:g}; lower "
+                "n_samples (or the number of distinct durations / coherences), or raise "
+                "neurogym_lite.evaluation.MAX_MONTE_CARLO_WORK"
+            )
     s = sigma / math.sqrt(dt)
-    out = np.zeros(coh_arr.shape)
-    for n_steps, w in zip(steps, weights, strict=True):
-        if s == 0:
-            acc = np.where(coh_arr > 0, 1.0, 1.0 / dim_ring)
-        elif dim_ring == 2:
-            acc = norm.cdf(np.sqrt(n_steps) * (coh_arr / 100) / (s * math.sqrt(2)))
-        else:
-            acc = _ring_accuracy_mc(coh_arr, s, int(n_steps), dim_ring, n_samples, seed)
-        out += w * acc
-    return out
+    if s == 0:
+        return np.where(coh_arr > 0, 1.0, 1.0 / dim_ring)
+    if dim_ring == 2:
+        table = norm.cdf(np.sqrt(steps)[:, None] * (coh_arr / 100)[None, :] / (s * math.sqrt(2)))
+    else:
+        table = _ring_accuracy_table(coh_arr, s, steps, dim_ring, n_samples, seed)
+    return np.asarray(weights @ table, dtype=float)
 
 
 def _ring_accuracy_mc(cohs: np.ndarray, s: float, n_steps: int, dim_ring: int, n: int, seed: int) -> np.ndarray:
+    return _ring_accuracy_table(cohs, s, np.array([n_steps]), dim_ring, n, seed)[0]
+
+
+def _ring_accuracy_table(cohs: np.ndarray, s: float, steps: np.ndarray, dim_ring: int, n: int,
+                         seed: int) -> np.ndarray:
+    """Monte Carlo accuracy of the ideal observer, ``[duration, coherence]``.
+
+    With ``N`` steps the summed evidence is ``N * m_c + s * sqrt(N) * Z`` (``m_c`` the mean
+    frame for coherence ``c``, ``Z`` standard normal); its projections on the candidate
+    directions, divided by ``s * sqrt(N)``, are ``sqrt(N) / s * m_c @ proj + Z @ proj``, so one
+    draw of ``Z @ proj`` serves every duration and coherence (common random numbers).
+    """
     rng = np.random.default_rng(seed)
     theta = np.linspace(0, 2 * np.pi, dim_ring + 1)[:-1]
     proj = np.cos(theta[:, None] - theta[None, :])  # channel i x candidate j
-    noise = rng.standard_normal((n, dim_ring)) * s * math.sqrt(n_steps)
-    acc = []
-    for coh in cohs:
-        summed = n_steps * (np.cos(theta - theta[0]) * coh / 200 + 0.5) + noise
-        acc.append(float(np.mean(np.argmax(summed @ proj, axis=1) == 0)))
-    return np.array(acc)
+    means = [(np.cos(theta - theta[0]) * coh / 200 + 0.5) @ proj for coh in cohs]
+    hits = np.zeros((len(steps), len(cohs)))
+    # In chunks of rows: bounded memory whatever n.
+    chunk = max(1, _MC_CHUNK_ELEMENTS // dim_ring)
+    for start in range(0, n, chunk):
+        zp = rng.standard_normal((min(chunk, n - start), dim_ring)) @ proj
+        for k, n_steps in enumerate(steps):
+            scale = math.sqrt(n_steps) / s
+            for i, mean in enumerate(means):
+                hits[k, i] += np.count_nonzero(np.argmax(zp + scale * mean, axis=1) == 0)
+    return hits / n
 
 
-def ideal_observer(env: gym.Env, n_duration_samples: int = 2000) -> dict[float, float]:
+def ideal_observer(env: gym.Env, n_duration_samples: int = 2000, n_samples: int = 200_000) -> dict[float, float]:
     """The ideal observer's accuracy for each coherence of a ``PerceptualDecisionMaking`` env
-    (read from the env: its ``cohs``, ``sigma``, ``dt``, ``dim_ring`` and stimulus timing)."""
+    (read from the env: its ``cohs``, ``sigma``, ``dt``, ``dim_ring`` and stimulus timing).
+
+    A random stimulus duration is represented by ``n_duration_samples`` draws from the env's
+    timing spec (seeded), over which the accuracy is averaged. ``n_samples`` is passed on to
+    :func:`ideal_observer_accuracy` (its Monte Carlo draws, for ``dim_ring > 2``)."""
+    n_duration_samples = _check_int("n_duration_samples", n_duration_samples, 1)
+    if not isinstance(env, gym.Env):
+        raise TypeError(f"env must be a gymnasium Env (a PerceptualDecisionMaking task), got {type(env).__name__}")
     task: Any = env.unwrapped
     for attr in ("cohs", "sigma", "dt", "dim_ring", "_timing"):
         if not hasattr(task, attr):
@@ -197,5 +351,5 @@ def ideal_observer(env: gym.Env, n_duration_samples: int = 2000) -> dict[float, 
     rng = np.random.default_rng(0)
     durations = [timing.sample(rng) * task.dt for _ in range(1 if timing.kind == "constant" else n_duration_samples)]
     acc = ideal_observer_accuracy(task.cohs, sigma=task.sigma, dt=task.dt, stim_duration=durations,
-                                  dim_ring=task.dim_ring)
+                                  dim_ring=task.dim_ring, n_samples=n_samples)
     return {float(c): float(a) for c, a in zip(task.cohs, acc, strict=True)}

@@ -7,6 +7,7 @@ interactive explorer (sliders for coherence, noise and period durations).
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,9 +36,19 @@ def draw_trial(
     ideal observer accumulates (stimulus 1 minus stimulus 2, summed over time).
 
     Invalid settings raise the task's own ``ValueError`` (e.g. a duration that is not a
-    multiple of ``dt``).
+    multiple of ``dt``); a ``coh`` or ``ground_truth`` of the wrong type a ``TypeError``.
     """
     import matplotlib.pyplot as plt
+
+    # Checked here, not only by the task, so that the error names this function's arguments.
+    if isinstance(coh, (bool, np.bool_)) or not isinstance(coh, (int, float, np.integer, np.floating)):
+        raise TypeError(f"coh must be a coherence in % (a number), got {coh!r}")
+    if not 0 <= coh <= 100:
+        raise ValueError(f"coh must be a coherence in % between 0 and 100, got {coh!r}")
+    if isinstance(ground_truth, (bool, np.bool_)) or not isinstance(ground_truth, (int, np.integer)):
+        raise TypeError(f"ground_truth must be 0 or 1 (the correct stimulus channel, 0-based), got {ground_truth!r}")
+    if ground_truth not in (0, 1):
+        raise ValueError(f"ground_truth must be 0 or 1 (the correct stimulus channel, 0-based), got {ground_truth!r}")
 
     env = PerceptualDecisionMaking(
         dt=dt, sigma=sigma, cohs=[coh],
@@ -75,16 +86,36 @@ def draw_trial(
     return fig
 
 
+_SLIDERS = ("coh", "sigma", "fixation", "stimulus", "decision", "seed")
+_DRAW_TRIAL_ARGS = tuple(inspect.signature(draw_trial).parameters)
+
+
 def trial_explorer(**defaults: Any) -> Any:
-    """Sliders for coherence, noise and period durations that redraw :func:`draw_trial`."""
+    """Sliders for coherence, noise and period durations that redraw :func:`draw_trial`.
+
+    ``defaults`` are any of :func:`draw_trial`'s arguments: those with a slider (``coh``,
+    ``sigma``, ``fixation``, ``stimulus``, ``decision``, ``seed``) set its starting value, the
+    others (``dt``, ``ground_truth``, ``figsize``) are passed on unchanged. The duration sliders
+    move in multiples of ``dt``.
+    """
+    unknown = sorted(set(defaults) - set(_DRAW_TRIAL_ARGS))
+    if unknown:
+        raise TypeError(f"trial_explorer got unknown argument(s) {unknown}; expected some of {list(_DRAW_TRIAL_ARGS)}")
+    dt = defaults.get("dt", 100)
+    if isinstance(dt, (bool, np.bool_)) or not isinstance(dt, (int, np.integer)) or dt < 1:
+        raise TypeError(f"dt must be a positive integer number of ms for the sliders, got {dt!r}")
+    # a multiple of dt near 100 ms, so that every slider position is a valid duration
+    step = dt * max(1, round(100 / dt))
     try:
         import ipywidgets as widgets
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError("the trial explorer needs ipywidgets: pip install ipywidgets") from err
     import matplotlib.pyplot as plt
 
+    fixed = {k: v for k, v in defaults.items() if k not in _SLIDERS}
+
     def redraw(**kwargs: Any) -> None:
-        draw_trial(**kwargs)
+        draw_trial(**kwargs, **fixed)
         plt.show()
 
     # "initial" keeps the labels whole (ipywidgets' default width cuts "coherence %" short).
@@ -94,11 +125,11 @@ def trial_explorer(**defaults: Any) -> Any:
                                    description="coherence %", continuous_update=False, style=style),
         "sigma": widgets.FloatSlider(value=defaults.get("sigma", 1.0), min=0, max=3, step=0.1,
                                      description="noise sigma", continuous_update=False, style=style),
-        "fixation": widgets.IntSlider(value=defaults.get("fixation", 300), min=0, max=1000, step=100,
+        "fixation": widgets.IntSlider(value=defaults.get("fixation", 3 * step), min=0, max=10 * step, step=step,
                                       description="fixation ms", continuous_update=False, style=style),
-        "stimulus": widgets.IntSlider(value=defaults.get("stimulus", 500), min=100, max=3000, step=100,
-                                      description="stimulus ms", continuous_update=False, style=style),
-        "decision": widgets.IntSlider(value=defaults.get("decision", 300), min=100, max=1000, step=100,
+        "stimulus": widgets.IntSlider(value=defaults.get("stimulus", 5 * step), min=step, max=30 * step,
+                                      step=step, description="stimulus ms", continuous_update=False, style=style),
+        "decision": widgets.IntSlider(value=defaults.get("decision", 3 * step), min=step, max=10 * step, step=step,
                                       description="decision ms", continuous_update=False, style=style),
         "seed": widgets.IntSlider(value=defaults.get("seed", 0), min=0, max=50, description="noise seed",
                                   continuous_update=False, style=style),

@@ -63,8 +63,10 @@ class Rollout:
 
     @property
     def trial_starts(self) -> np.ndarray:
-        """Step index of the first step of each trial (completed or not) in the rollout."""
-        return np.concatenate([[0], self.trial_ends + 1])[: self.num_trials + 1].clip(max=self.num_steps)
+        """Step index of the first step of each trial (completed or not) that has a step in the
+        rollout: a trial that begins after the last step is not listed."""
+        starts = np.concatenate([[0], self.trial_ends + 1]).astype(np.int64)
+        return starts[starts < self.num_steps]
 
     @property
     def trial_index(self) -> np.ndarray:
@@ -102,6 +104,31 @@ def _env_attr(env: Any, name: str, vec: bool, default: Any = None) -> Any:
         return env.get_wrapper_attr(name)
     except AttributeError:
         return default
+
+
+class _LastReward(gym.Wrapper):
+    """Keeps the reward the wrapped env returned, before DummyVecEnv rounds it to float32."""
+
+    def __init__(self, env: gym.Env) -> None:
+        super().__init__(env)
+        self.last_reward = 0.0
+
+    def step(self, action: Any) -> Any:
+        out = self.env.step(action)
+        self.last_reward = float(out[1])
+        return out
+
+
+def _record_rewards(env: Any) -> _LastReward | None:
+    """For a plain DummyVecEnv, wrap its env (until run_env returns) to read exact rewards; a
+    VecEnv wrapper (VecNormalize, ...) changes rewards, so its own values are kept."""
+    from stable_baselines3.common.vec_env import DummyVecEnv
+
+    if not isinstance(env, DummyVecEnv) or not isinstance(env.envs[0], gym.Env):
+        return None
+    recorder = _LastReward(env.envs[0])
+    env.envs[0] = recorder
+    return recorder
 
 
 def describe_agent(model: Any = None, def_act: int | None = None, act_names: list[str] | None = None,
@@ -183,43 +210,50 @@ def run_env(
     state: Any = None
     episode_start = np.ones((1,), dtype=bool)
 
-    for _ in range(max_steps):
-        if has_periods:
-            period_list.append(_env_attr(env, "period_now", vec))
-        obs_list.append(np.asarray(obs, dtype=np.float32).copy())
-        if model is not None:
-            action, state = model.predict(obs[None], state=state, episode_start=episode_start,
-                                          deterministic=deterministic)
-            action = int(np.asarray(action).reshape(-1)[0])
-            if state is not None:
-                hidden_list.append(np.asarray(state[0])[-1, 0].copy())
-                cell_list.append(np.asarray(state[1])[-1, 0].copy())
-        elif def_act is not None:
-            action = int(def_act)
+    recorder = _record_rewards(env) if vec else None
+    try:
+        for _ in range(max_steps):
+            if has_periods:
+                period_list.append(_env_attr(env, "period_now", vec))
+            obs_list.append(np.asarray(obs, dtype=np.float32).copy())
+            if model is not None:
+                action, state = model.predict(obs[None], state=state, episode_start=episode_start,
+                                              deterministic=deterministic)
+                action = int(np.asarray(action).reshape(-1)[0])
+                if state is not None:
+                    hidden_list.append(np.asarray(state[0])[-1, 0].copy())
+                    cell_list.append(np.asarray(state[1])[-1, 0].copy())
+            elif def_act is not None:
+                action = int(def_act)
+            else:
+                action = int(action_space.sample())
+            if vec:
+                obs_b, rew_b, done_b, info_b = env.step(np.array([action]))
+                obs, done, info = obs_b[0], bool(done_b[0]), info_b[0]
+                # DummyVecEnv stores rewards as float32: read the env's own (float64) value
+                reward = recorder.last_reward if recorder is not None else float(rew_b[0])
+            else:
+                obs, reward, terminated, truncated, info = env.step(action)
+                done = terminated or truncated
+                if done:
+                    obs, _ = env.reset()
+            ended = bool(info.get("new_trial", False))
+            act_list.append(action)
+            gt_list.append(int(info.get("gt", -1)))
+            rew_list.append(float(reward))
+            new_list.append(ended)
+            if ended:
+                perf.append(int(info.get("performance", 0)))
+                trials.append(dict(info.get("trial", {})))
+            episode_start = np.array([done or (ended and reset_state_each_trial)])
+            if num_trials is not None and len(perf) >= num_trials:
+                break
         else:
-            action = int(action_space.sample())
-        if vec:
-            obs_b, rew_b, done_b, info_b = env.step(np.array([action]))
-            obs, reward, done, info = obs_b[0], float(rew_b[0]), bool(done_b[0]), info_b[0]
-        else:
-            obs, reward, terminated, truncated, info = env.step(action)
-            done = terminated or truncated
-            if done:
-                obs, _ = env.reset()
-        ended = bool(info.get("new_trial", False))
-        act_list.append(action)
-        gt_list.append(int(info.get("gt", -1)))
-        rew_list.append(float(reward))
-        new_list.append(ended)
-        if ended:
-            perf.append(int(info.get("performance", 0)))
-            trials.append(dict(info.get("trial", {})))
-        episode_start = np.array([done or (ended and reset_state_each_trial)])
-        if num_trials is not None and len(perf) >= num_trials:
-            break
-    else:
-        if num_trials is not None:
-            raise RuntimeError(f"only {len(perf)} of {num_trials} trials ended within {max_steps} steps")
+            if num_trials is not None:
+                raise RuntimeError(f"only {len(perf)} of {num_trials} trials ended within {max_steps} steps")
+    finally:
+        if recorder is not None:
+            env.envs[0] = recorder.env
 
     spec = _env_attr(env, "spec", vec)
     return Rollout(

@@ -18,7 +18,15 @@ a callable ``f()`` or ``f(rng)``            whatever it returns, rounded to ``dt
 
 Fixed durations (numbers, ``constant``, ``choice``) must be multiples of ``dt``: a 250 ms
 period cannot be shown at ``dt=100`` and silently changing it would hide a mistake. Random
-durations are rounded to the nearest multiple of ``dt``.
+durations are rounded to the nearest multiple of ``dt``. Every number must be finite (only the
+upper bound ``hi`` of ``truncated_exponential`` may be ``math.inf``, meaning no bound).
+
+**Limit.** A period may last at most :data:`MAX_STEPS_PER_TRIAL` steps (100,000: 10,000 s at
+``dt=100``, 100 s at ``dt=1``), and so may a whole trial: a trial's observations are built in
+memory at its start, so a mistyped duration (``1e12`` ms) or ``dt`` (``1e-6``) would otherwise
+try to allocate gigabytes. Specs whose longest duration exceeds it are refused when parsed; a
+callable (or an unbounded ``truncated_exponential``) is checked at each draw. To raise it, set
+``neurogym_lite.timing.MAX_STEPS_PER_TRIAL`` before building the env.
 """
 
 from __future__ import annotations
@@ -35,14 +43,32 @@ TimingSpec = Union[float, int, tuple, list, Callable[..., float]]
 
 DISTRIBUTIONS = ("constant", "uniform", "choice", "truncated_exponential")
 
+#: Most steps a period, or a whole trial, may last (see the module docstring). Read at run time,
+#: so ``neurogym_lite.timing.MAX_STEPS_PER_TRIAL = 10**6`` raises it for envs built afterwards.
+MAX_STEPS_PER_TRIAL = 100_000
+
+
+def too_many_steps(what: str, steps: float, dt: float) -> ValueError:
+    """The error for a period or trial longer than :data:`MAX_STEPS_PER_TRIAL` steps."""
+    return ValueError(
+        f"{what} would last {steps:.6g} steps of dt={dt:g} ms, more than the limit of "
+        f"MAX_STEPS_PER_TRIAL={MAX_STEPS_PER_TRIAL} steps per trial (a trial's observations are "
+        "built in memory); check the duration and dt, or raise the limit with "
+        "neurogym_lite.timing.MAX_STEPS_PER_TRIAL = ..."
+    )
+
 
 def check_dt(dt: Any) -> float:
     """Return ``dt`` as a float, or raise if it is not a positive finite number of ms."""
     if isinstance(dt, bool) or not isinstance(dt, (int, float, np.integer, np.floating)):
         raise TypeError(f"dt must be a positive number of milliseconds, got {dt!r}")
-    if not math.isfinite(dt) or dt <= 0:
-        raise ValueError(f"dt must be a positive number of milliseconds, got {dt!r}")
-    return float(dt)
+    try:
+        value = float(dt)
+    except OverflowError:  # an int too large for a float, e.g. 10**400
+        value = math.inf
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"dt must be a positive number of milliseconds (finite), got {dt!r:.40}")
+    return value
 
 
 def _is_number(x: Any) -> bool:
@@ -68,6 +94,8 @@ class PeriodTiming:
     min_steps: int
     func: Callable[..., float] | None = None
     func_takes_rng: bool = False
+    #: the longest duration the spec can give, in steps (``math.inf`` when unbounded)
+    max_steps: float = math.inf
 
     def sample(self, rng: np.random.Generator) -> int:
         kind, p = self.kind, self.params
@@ -79,12 +107,12 @@ class PeriodTiming:
             ms = rng.uniform(p[0], p[1])
         elif kind == "truncated_exponential":
             mean, lo, hi = p
-            # Inverse-CDF sampling of the truncated distribution: exact, and no rejection loop
-            # that could spin when [lo, hi] sits far in the tail.
-            f_lo = -math.expm1(-lo / mean)
-            f_hi = 1.0 if math.isinf(hi) else -math.expm1(-hi / mean)
-            u = rng.uniform(f_lo, f_hi)
-            ms = -mean * math.log1p(-u)
+            # Memoryless: an exponential truncated to [lo, hi] is lo + the same exponential
+            # truncated to [0, hi - lo]. Its inverse CDF, -mean * log(1 - u * (1 - exp(-w/mean)))
+            # with u ~ U[0, 1), is exact however far [lo, hi] sits in the tail (no rejection
+            # loop, no CDF values that round to 1) and its log argument stays in (0, 1].
+            u = rng.uniform(0.0, 1.0)
+            ms = lo - mean * math.log1p(u * math.expm1(-(hi - lo) / mean))
         else:  # callable
             assert self.func is not None
             ms = self.func(rng) if self.func_takes_rng else self.func()
@@ -93,6 +121,8 @@ class PeriodTiming:
                     f"timing[{self.period!r}]: the callable returned {ms!r}; "
                     "expected a non-negative duration in ms"
                 )
+        if ms / self.dt > MAX_STEPS_PER_TRIAL:
+            raise too_many_steps(f"timing[{self.period!r}]: a sampled duration of {ms:g} ms", ms / self.dt, self.dt)
         steps = _nearest_steps(float(ms), self.dt)
         if steps < self.min_steps:
             raise ValueError(
@@ -116,11 +146,13 @@ class PeriodTiming:
 
 
 def _fixed_steps(period: str, ms: Any, dt: float) -> int:
-    if not _is_number(ms) or not math.isfinite(ms):
+    if not _is_number(ms):
         raise TypeError(f"timing[{period!r}]: duration must be a number of ms, got {ms!r}")
-    if ms < 0:
-        raise ValueError(f"timing[{period!r}]: duration must be >= 0 ms, got {ms!r}")
+    if not math.isfinite(ms) or ms < 0:
+        raise ValueError(f"timing[{period!r}]: duration must be >= 0 ms (and finite), got {ms!r}")
     steps = ms / dt
+    if steps > MAX_STEPS_PER_TRIAL:
+        raise too_many_steps(f"timing[{period!r}]: a duration of {ms:g} ms", steps, dt)
     if abs(steps - round(steps)) > 1e-6:
         lo, hi = math.floor(steps) * dt, math.ceil(steps) * dt
         raise ValueError(
@@ -137,10 +169,34 @@ def _numbers(period: str, kind: str, params: Any, n: Sequence[int]) -> tuple[flo
             f"timing[{period!r}]: ({kind!r}, params) needs params as a tuple of {shape} "
             f"numbers, got {params!r}"
         )
-    for v in params:
+    for i, v in enumerate(params):
         if not _is_number(v):
             raise TypeError(f"timing[{period!r}]: {kind} parameters must be numbers, got {v!r}")
+        # only truncated_exponential's upper bound (its 3rd number) may be infinite: no bound
+        if math.isnan(v) or (math.isinf(v) and not (kind == "truncated_exponential" and i == 2 and v > 0)):
+            raise ValueError(f"timing[{period!r}]: {kind} parameters must be finite numbers, got {params!r}")
     return tuple(float(v) for v in params)
+
+
+def _rng_arity(period: str, func: Callable[..., Any]) -> bool:
+    """Whether a timing callable takes the rng: it must be callable with no argument or with one
+    positional argument; anything else is refused now rather than failing at ``reset``."""
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):  # builtins without a signature: call them without arguments
+        return False
+    positional = [p for p in sig.parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in sig.parameters.values() if p.default is p.empty
+                and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    takes_var = any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values())
+    if len(required) > 1 or any(p.kind == p.KEYWORD_ONLY for p in required):
+        raise TypeError(
+            f"timing[{period!r}]: a timing callable must take no argument or one (the env's "
+            f"random generator), but {getattr(func, '__name__', func)!r}{sig} requires "
+            f"{[p.name for p in required]}"
+        )
+    return bool(positional) or takes_var
 
 
 def parse_timing(period: str, spec: TimingSpec, dt: float, min_steps: int = 0) -> PeriodTiming:
@@ -157,11 +213,7 @@ def parse_timing(period: str, spec: TimingSpec, dt: float, min_steps: int = 0) -
         )
 
     if callable(spec) and not isinstance(spec, (tuple, list)):
-        try:
-            n_params = len(inspect.signature(spec).parameters)
-        except (TypeError, ValueError):
-            n_params = 0
-        return PeriodTiming(period, "callable", (), dt, min_steps, spec, n_params >= 1)
+        return PeriodTiming(period, "callable", (), dt, min_steps, spec, _rng_arity(period, spec))
     if _is_number(spec):
         spec = ("constant", spec)
     elif isinstance(spec, list):
@@ -176,7 +228,7 @@ def parse_timing(period: str, spec: TimingSpec, dt: float, min_steps: int = 0) -
         steps = _fixed_steps(period, params, dt)
         if steps < min_steps:
             raise too_short(steps * dt)
-        return PeriodTiming(period, kind, (steps,), dt, min_steps)
+        return PeriodTiming(period, kind, (steps,), dt, min_steps, max_steps=steps)
     if kind == "choice":
         if not isinstance(params, (list, tuple, np.ndarray)) or len(params) == 0:
             raise TypeError(
@@ -186,7 +238,7 @@ def parse_timing(period: str, spec: TimingSpec, dt: float, min_steps: int = 0) -
         steps_list = tuple(_fixed_steps(period, v, dt) for v in params)
         if min(steps_list) < min_steps:
             raise too_short(min(steps_list) * dt)
-        return PeriodTiming(period, kind, steps_list, dt, min_steps)
+        return PeriodTiming(period, kind, steps_list, dt, min_steps, max_steps=max(steps_list))
     if kind == "uniform":
         lo, hi = _numbers(period, kind, params, (2,))
         if lo < 0 or hi < lo:
@@ -195,7 +247,9 @@ def parse_timing(period: str, spec: TimingSpec, dt: float, min_steps: int = 0) -
             )
         if _nearest_steps(lo, dt) < min_steps:
             raise too_short(lo)
-        return PeriodTiming(period, kind, (lo, hi), dt, min_steps)
+        if hi / dt > MAX_STEPS_PER_TRIAL:
+            raise too_many_steps(f"timing[{period!r}]: ('uniform', (lo, hi)) with hi={hi:g} ms", hi / dt, dt)
+        return PeriodTiming(period, kind, (lo, hi), dt, min_steps, max_steps=_nearest_steps(hi, dt))
     if kind == "truncated_exponential":
         vals = _numbers(period, kind, params, (2, 3))
         mean, lo = vals[0], vals[1]
@@ -207,7 +261,11 @@ def parse_timing(period: str, spec: TimingSpec, dt: float, min_steps: int = 0) -
             )
         if _nearest_steps(lo, dt) < min_steps:
             raise too_short(lo)
-        return PeriodTiming(period, kind, (mean, lo, hi), dt, min_steps)
+        longest = min(hi, lo + 10 * mean)  # without hi: refuse when draws would often exceed the limit
+        if longest / dt > MAX_STEPS_PER_TRIAL:
+            raise too_many_steps(f"timing[{period!r}]: ('truncated_exponential', {params!r})", longest / dt, dt)
+        bound = _nearest_steps(hi, dt) if math.isfinite(hi) else math.inf
+        return PeriodTiming(period, kind, (mean, lo, hi), dt, min_steps, max_steps=bound)
     raise ValueError(
         f"timing[{period!r}]: unknown timing distribution {kind!r}; expected one of "
         f"{', '.join(DISTRIBUTIONS)} (or a number, a list of numbers, or a callable)"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import gymnasium as gym
+import numpy as np
 
 __all__ = ["MONKEY_STEPS", "MONKEY_TASK", "RECIPE", "SEED_TIMING", "input_scaling", "make_model", "make_monkey_env", "make_vec_env", "monkey_criteria", "recipe_json"]
 
@@ -99,6 +100,14 @@ def recipe_json(recipe: dict[str, Any]) -> dict[str, Any]:
 def make_vec_env(make_env: Callable[[], gym.Env], n_envs: int = RECIPE["n_envs"], seed: int = 0) -> Any:
     """``n_envs`` copies of ``make_env()`` side by side in a ``DummyVecEnv``, seeded from ``seed``."""
     from stable_baselines3.common.vec_env import DummyVecEnv
+
+    if not callable(make_env):
+        raise TypeError(f"make_env must be a function that builds an env, got {make_env!r}")
+    if isinstance(n_envs, bool) or not isinstance(n_envs, int | np.integer):
+        raise TypeError(f"n_envs must be a positive integer, got {n_envs!r}")
+    if n_envs < 1:
+        raise ValueError(f"n_envs must be a positive integer, got {n_envs!r}")
+    n_envs = int(n_envs)
 
     venv = DummyVecEnv([make_env] * n_envs)
     venv.seed(seed)

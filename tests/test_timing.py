@@ -68,7 +68,7 @@ def test_callable_with_and_without_rng():
         (("truncated_exponential", (-1, 0, 100)), ValueError, "mean > 0"),
         ("300", TypeError, "expected a number of ms"),
         (("constant", "300"), TypeError, "must be a number"),
-        (("constant", math.nan), TypeError, "must be a number"),
+        (("constant", math.nan), ValueError, "finite"),
     ],
 )
 def test_bad_specs_name_the_period(spec, exc, match):

@@ -15,6 +15,17 @@ from neurogym_lite.timing import TimingSpec
 DEFAULT_REWARDS: dict[str, float] = {"abort": -0.1, "correct": 1.0, "fail": 0.0}
 DEFAULT_COHS: tuple[float, ...] = (0.0, 6.4, 12.8, 25.6, 51.2)
 
+#: Limits on the arguments (module constants: raise one with, e.g.,
+#: ``neurogym_lite.envs.perceptual_decision_making.MAX_DIM_RING = 512`` before building the env).
+#: Each step of a trial holds ``1 + dim_ring`` floats, built at the trial's start.
+MAX_DIM_RING = 128
+#: Largest ``sigma``: beyond it the noise swamps any coherence, and the observation bounds
+#: (10 noise standard deviations) would overflow float32.
+MAX_SIGMA = 1e6
+#: Largest absolute reward: rewards are passed to the agent as float32 observations by
+#: ``PassReward``, and RL with rewards beyond this is a mistake, not a setting.
+MAX_ABS_REWARD = 1e6
+
 
 class PerceptualDecisionMaking(TrialEnv):
     r"""Two-alternative forced choice on noisy motion evidence (random dots motion).
@@ -86,6 +97,12 @@ class PerceptualDecisionMaking(TrialEnv):
     ``abort`` (whether breaking fixation ends the trial, default False), ``enforce_fixation``
     (whether fixation is required whenever the fixation cue is on, not only in `fixation`;
     default False, NeuroGym's rule).
+
+    Limits: ``dim_ring <= MAX_DIM_RING`` (128), ``sigma <= MAX_SIGMA`` (1e6), every reward's
+    magnitude ``<= MAX_ABS_REWARD`` (1e6), at most ``neurogym_lite.timing.MAX_STEPS_PER_TRIAL``
+    steps per trial; each is a module constant, and the error names it. Wrong types raise a
+    ``TypeError`` and out-of-range values a ``ValueError``, both naming the argument; nothing is
+    clamped or rounded (``coh=150`` or ``ground_truth=0.7`` are refused).
     """
 
     default_timing: ClassVar[Mapping[str, TimingSpec]] = {
@@ -113,14 +130,26 @@ class PerceptualDecisionMaking(TrialEnv):
     ) -> None:
         self.rewards = _check_rewards(rewards, self.default_rewards)
         self.cohs = _check_cohs(cohs)
-        if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.number)):
+        if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.integer, np.floating)):
             raise TypeError(f"sigma must be a non-negative number, got {sigma!r}")
         if not math.isfinite(sigma) or sigma < 0:
-            raise ValueError(f"sigma must be a non-negative number, got {sigma!r}")
+            raise ValueError(f"sigma must be a non-negative finite number, got {sigma!r}")
+        if sigma > MAX_SIGMA:
+            raise ValueError(
+                f"sigma={sigma!r} is above the limit MAX_SIGMA={MAX_SIGMA:g} (the noise would swamp any "
+                "signal and overflow the float32 bounds); raise "
+                "neurogym_lite.envs.perceptual_decision_making.MAX_SIGMA if you really mean it"
+            )
         if isinstance(dim_ring, bool) or not isinstance(dim_ring, (int, np.integer)):
             raise TypeError(f"dim_ring must be an integer >= 2, got {dim_ring!r}")
         if dim_ring < 2:
             raise ValueError(f"dim_ring must be an integer >= 2, got {dim_ring!r}")
+        if dim_ring > MAX_DIM_RING:
+            raise ValueError(
+                f"dim_ring={dim_ring!r} is above the limit MAX_DIM_RING={MAX_DIM_RING} (each step holds "
+                "1 + dim_ring floats); raise neurogym_lite.envs.perceptual_decision_making.MAX_DIM_RING "
+                "if you need more directions"
+            )
         if not isinstance(abort, (bool, np.bool_)):
             raise TypeError(f"abort must be True or False, got {abort!r}")
         if not isinstance(enforce_fixation, (bool, np.bool_)):
@@ -139,8 +168,14 @@ class PerceptualDecisionMaking(TrialEnv):
         # noise standard deviations beyond the signal's range and clipped there: a draw that far
         # out has probability ~1e-23, so the clip never changes a real observation.
         max_signal = float(self.cohs.max()) / 200
-        self._stim_low = np.float32(min(0.0, 0.5 - max_signal - 10 * self.noise_std))
-        self._stim_high = np.float32(0.5 + max_signal + 10 * self.noise_std)
+        stim_low = min(0.0, 0.5 - max_signal - 10 * self.noise_std)
+        stim_high = 0.5 + max_signal + 10 * self.noise_std
+        if not stim_high < float(np.finfo(np.float32).max):  # tiny dt and huge sigma: float32 overflow
+            raise ValueError(
+                f"sigma={sigma!r} at dt={self.dt:g} ms gives a per-step noise ({self.noise_std:g}) too "
+                "large for float32 observations; lower sigma or raise dt"
+            )
+        self._stim_low, self._stim_high = np.float32(stim_low), np.float32(stim_high)
         low = np.full(1 + self.dim_ring, self._stim_low, dtype=np.float32)
         high = np.full(1 + self.dim_ring, self._stim_high, dtype=np.float32)
         low[0], high[0] = 0.0, 1.0
@@ -152,6 +187,7 @@ class PerceptualDecisionMaking(TrialEnv):
         self._r_fail = self.rewards["fail"]
         # Noise-free observations and ground truth of each (layout, gt, coh) seen; see _new_trial.
         self._templates: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._template_bytes = 0
 
     def _draw_trial(self, kwargs: dict[str, Any]) -> tuple[float, int]:
         """The trial's coherence and 0-based direction: from ``kwargs`` when given (and checked),
@@ -162,15 +198,23 @@ class PerceptualDecisionMaking(TrialEnv):
                 raise ValueError(
                     f"unknown trial parameter(s) {sorted(unknown)}; expected 'coh' and/or 'ground_truth'"
                 )
+            # Checked before any draw: a refused trial leaves the generator and the trial untouched.
+            coh, gt = kwargs.get("coh"), kwargs.get("ground_truth")
+            if coh is not None:
+                if isinstance(coh, (bool, np.bool_)) or not isinstance(coh, (int, float, np.integer, np.floating)):
+                    raise TypeError(f"coh must be a coherence in % (a number), got {coh!r}")
+                if not 0 <= coh <= 100:  # also refuses NaN
+                    raise ValueError(f"coh must be a coherence in % between 0 and 100, got {coh!r}")
+            if gt is not None:
+                if isinstance(gt, (bool, np.bool_)) or not isinstance(gt, (int, np.integer)):
+                    raise TypeError(f"ground_truth must be an integer direction in range({self.dim_ring}), got {gt!r}")
+                if not 0 <= gt < self.dim_ring:
+                    raise ValueError(f"ground_truth must be in range({self.dim_ring}), got {gt!r}")
         rng = self.np_random
         coh = kwargs.get("coh")
         coh = float(self.cohs[rng.integers(len(self.cohs))]) if coh is None else float(coh)
-        if not 0 <= coh <= 100:
-            raise ValueError(f"coh must be a coherence in % between 0 and 100, got {coh!r}")
         gt = kwargs.get("ground_truth")
         gt = int(rng.integers(self.dim_ring)) if gt is None else int(gt)
-        if not 0 <= gt < self.dim_ring:
-            raise ValueError(f"ground_truth must be in range({self.dim_ring}), got {gt!r}")
         return coh, gt
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
@@ -202,7 +246,8 @@ class PerceptualDecisionMaking(TrialEnv):
             stim *= self.noise_std
             stim += template[2]
             # Clip to the space's bounds only when needed (never, in practice): a cheap exact test.
-            values = stim.tolist()
+            # (tolist is the fastest exact test on a short trial; on a long one it would copy a lot)
+            values = stim.tolist() if stim.size <= 4096 else (stim.min(), stim.max())
             if min(values) < self._stim_low or max(values) > self._stim_high:
                 np.clip(stim, self._stim_low, self._stim_high, out=stim)
             ob[e_fix:e_stim, 1:] = stim.reshape(e_stim - e_fix, self.dim_ring)
@@ -220,8 +265,11 @@ class PerceptualDecisionMaking(TrialEnv):
         stim = ob[e_fix:e_stim, 1:].ravel()  # a contiguous copy: the stimulus block, flattened
         gts = np.zeros(n, dtype=np.int64)
         gts[e_delay:n] = gt + 1
-        if len(self._templates) >= 512:  # random durations or many coherences: stay bounded
+        # random durations or many coherences: stay bounded, in entries and in memory
+        self._template_bytes += 2 * ob.nbytes + gts.nbytes
+        if len(self._templates) >= 512 or self._template_bytes > 64 * 2**20:
             self._templates.clear()
+            self._template_bytes = 2 * ob.nbytes + gts.nbytes
         self._templates[(e_fix, e_stim, e_delay, n, gt, coh)] = (ob, gts, stim)
         return ob, gts, stim
 
@@ -268,8 +316,15 @@ def _check_rewards(rewards: Mapping[str, float] | None, defaults: Mapping[str, f
     if unknown:
         raise ValueError(f"rewards has unknown key(s) {unknown}; expected keys from {list(defaults)}")
     for k, v in rewards.items():
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
             raise TypeError(f"rewards[{k!r}] must be a finite number, got {v!r}")
+        if not math.isfinite(v):
+            raise ValueError(f"rewards[{k!r}] must be a finite number, got {v!r}")
+        if abs(v) > MAX_ABS_REWARD:
+            raise ValueError(
+                f"rewards[{k!r}]={v!r} is beyond the limit MAX_ABS_REWARD={MAX_ABS_REWARD:g} in magnitude; "
+                "rescale the rewards (or raise neurogym_lite.envs.perceptual_decision_making.MAX_ABS_REWARD)"
+            )
         merged[k] = float(v)
     return merged
 
@@ -277,8 +332,16 @@ def _check_rewards(rewards: Mapping[str, float] | None, defaults: Mapping[str, f
 def _check_cohs(cohs: Sequence[float] | None) -> np.ndarray:
     if cohs is None:
         return np.array(DEFAULT_COHS)
+    # a string, a set or a bare number is not a list of coherences; neither are booleans
+    if isinstance(cohs, (str, bytes, Mapping)) or not isinstance(cohs, (Sequence, np.ndarray)):
+        raise TypeError(f"cohs must be a list of coherences in %, got {cohs!r}")
+    raw = cohs.ravel() if isinstance(cohs, np.ndarray) else np.asarray(list(cohs), dtype=object).ravel()
+    if raw.dtype.kind not in "iuf" and not all(
+        isinstance(c, (int, float, np.integer, np.floating)) and not isinstance(c, (bool, np.bool_)) for c in raw
+    ):
+        raise TypeError(f"cohs must be a list of coherences in % (numbers, not booleans or strings), got {cohs!r}")
     try:
-        arr = np.asarray(cohs, dtype=float).ravel()
+        arr = np.asarray(raw, dtype=float).ravel()
     except (TypeError, ValueError):
         raise TypeError(f"cohs must be a list of coherences in %, got {cohs!r}") from None
     if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any((arr < 0) | (arr > 100)):
