@@ -71,7 +71,7 @@ def test_shipped_model_numbers_come_from_its_json():
     n = model_numbers()
     sentence = (f"for {n['steps']} steps ({n['seconds']} s of training on one CPU core); on {n['trials']} test "
                 f"trials its accuracy is within {n['gap']} percentage points of the ideal observer's at every coherence")
-    assert sentence in README
+    assert sentence in README, f"the README's sentence on the shipped model must read: ...{sentence}..."
 
 
 def test_commands_and_versions_match_ci_and_pyproject():
