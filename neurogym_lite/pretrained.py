@@ -71,7 +71,7 @@ def _path(name: str, suffix: str) -> Any:
             f"the shipped model {name!r} is incomplete: neurogym_lite/models/{name}{suffix} is missing "
             f"from the installed package ({_models_dir()}). Reinstall it: {REINSTALL}"
         )
-    raise ValueError(f"no shipped model named {name!r}; available: {available()}")
+    raise ValueError(f"no pretrained model named {name!r}; available: {available()}")
 
 
 def pretrained_info(name: str = PRETRAINED) -> dict[str, Any]:

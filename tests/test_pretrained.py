@@ -65,7 +65,7 @@ def test_a_missing_file_is_named(models):
     (models / "pdm_lstm.json").unlink()
     with pytest.raises(FileNotFoundError, match=r"models/pdm_lstm\.json is missing"):
         pretrained.load_pretrained()
-    with pytest.raises(ValueError, match=r"no shipped model named 'other'; available: \[\]"):
+    with pytest.raises(ValueError, match=r"no pretrained model named 'other'; available: \[\]"):
         pretrained.load_pretrained("other")
 
 

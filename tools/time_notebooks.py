@@ -75,20 +75,19 @@ def main() -> None:
     machine = {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "cores": os.cpu_count(),
-        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "platform": platform.platform(),
         "budget": "full (NEUROGYM_LITE_SMOKE unset)",
     }
     seconds = dict(old.get("seconds", {}))
+    runs = dict(old.get("runs", {}))
     for path in paths:
+        # the load as this notebook starts: other jobs come and go during a run
+        runs[path.name] = {**machine, "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
         seconds[path.name] = round(run_notebook(path), 1)
         print(f"{path.name}: {seconds[path.name]:.1f} s ({readme_time(seconds[path.name])})", flush=True)
     present = {p.name for p in NOTEBOOKS.glob("*.ipynb")}
     seconds = {k: v for k, v in sorted(seconds.items()) if k in present}
-    runs = dict(old.get("runs", {}))
-    for path in paths:
-        runs[path.name] = machine
     runs = {k: v for k, v in sorted(runs.items()) if k in present}
     RESULTS.write_text(json.dumps({"seconds": seconds, "runs": runs}, indent=2) + "\n")
     if args.update_readme:

@@ -1,0 +1,112 @@
+"""The README states only what a measurement or a file keeps true.
+
+Each number it gives comes from a file this test reads: notebook run times from
+``notebooks/run_times.json`` (written by ``tools/time_notebooks.py``), the shipped model's from
+the JSON beside it, versions and commands from ``pyproject.toml`` and ``.ci/run``. A number that
+is none of these fails the last test: measure it, or leave it out.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+CI = (ROOT / ".ci" / "run").read_text()
+PYPROJECT = (ROOT / "pyproject.toml").read_text()
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+MODEL = json.loads((ROOT / "neurogym_lite" / "models" / "pdm_lstm.json").read_text())
+
+
+def _time_notebooks():
+    spec = importlib.util.spec_from_file_location("time_notebooks", ROOT / "tools" / "time_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TOOL = _time_notebooks()
+
+
+def run_times() -> dict:
+    path = ROOT / "notebooks" / "run_times.json"
+    assert path.exists(), "notebooks/run_times.json is missing: run python tools/time_notebooks.py --update-readme"
+    return json.loads(path.read_text())
+
+
+def model_numbers() -> dict[str, str]:
+    evaluation = MODEL["evaluation"]
+    gap = max(evaluation["ideal_observer_by_coh"][c] - evaluation["accuracy_by_coh"][c]
+              for c in evaluation["accuracy_by_coh"])
+    return {
+        "steps": f"{MODEL['total_timesteps']:,}",
+        "seconds": f"{MODEL['training_seconds']:.1f}",
+        "trials": f"{evaluation['num_trials']:,}",
+        "gap": f"{100 * gap:.1f}",
+    }
+
+
+def test_every_notebook_has_a_row_with_its_measured_run_time():
+    RUN_TIMES = run_times()
+    rows = {m["name"]: m["time"] for m in TOOL.ROW.finditer(README)}
+    assert sorted(rows) == NOTEBOOKS, "one README row per notebook in notebooks/"
+    assert sorted(RUN_TIMES["seconds"]) == NOTEBOOKS, "run tools/time_notebooks.py for the new notebooks"
+    for name, shown in rows.items():
+        assert shown == TOOL.readme_time(RUN_TIMES["seconds"][name]), (
+            f"{name}: README says {shown!r}, run_times.json says {RUN_TIMES['seconds'][name]} s; "
+            "run python tools/time_notebooks.py --update-readme"
+        )
+    assert all(RUN_TIMES["runs"][n]["budget"].startswith("full") for n in NOTEBOOKS)
+
+
+def test_readme_time_format():
+    assert [TOOL.readme_time(s) for s in (0.2, 12.4, 89.4, 90, 108.4, 600)] == [
+        "1 s", "12 s", "89 s", "1.5 min", "1.8 min", "10.0 min"]
+
+
+def test_shipped_model_numbers_come_from_its_json():
+    n = model_numbers()
+    sentence = (f"for {n['steps']} steps ({n['seconds']} s of training on one CPU core); on {n['trials']} test "
+                f"trials its accuracy is within {n['gap']} percentage points of the ideal observer's at every coherence")
+    assert sentence in README, f"the README's sentence on the shipped model must read: ...{sentence}..."
+
+
+def test_commands_and_versions_match_ci_and_pyproject():
+    ci_pytest = [line.strip() for line in CI.splitlines() if line.strip().startswith("python -m pytest")]
+    assert len(ci_pytest) == 1 and "-ra" in ci_pytest[0]
+    assert f"\n{ci_pytest[0]}\n" in README, "the README's test command must be .ci/run's"
+    torch_pin = re.search(r"torch==[\d.]+", CI)[0]
+    assert f"`{torch_pin}`" in README
+    python_min = re.search(r'requires-python = ">=([\d.]+)"', PYPROJECT)[1]
+    assert f"Python ≥ {python_min}" in README
+    gym_min = re.search(r'"gymnasium>=([\d.]+)', PYPROJECT)[1]
+    assert "gymnasium 1.x" in README and gym_min.startswith("1.")
+    assert "ruff check ." in CI and "\nruff check .\n" in README
+
+
+def prose_numbers(text: str) -> list[str]:
+    """Numbers in the README's prose and tables: code, link targets and badges are not claims."""
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets
+    text = re.sub(r"\[\d\d [^\]]*\]", " ", text)  # notebook titles: [01 Build the task]
+    text = re.sub(r"et al\. \d{4}", " ", text)  # citations
+    text = text.replace("Apache-2.0", " ").replace("gymnasium 1.x", " ")
+    return re.findall(r"(?<![\w-])\d[\d,]*(?:\.\d+)?", text)  # not inside a name (float32, sb3-contrib)
+
+
+def test_every_number_in_the_readme_is_backed():
+    backed = set(model_numbers().values())
+    backed |= {m["time"].split()[0] for m in TOOL.ROW.finditer(README)}
+    backed.add(re.search(r'requires-python = ">=([\d.]+)"', PYPROJECT)[1])
+    notebook_numbers = {str(int(n[:2])) for n in NOTEBOOKS}
+    # "notebook 2", "notebooks 3–5": references to notebooks that exist
+    refs = re.findall(r"notebooks? (\d+)(?:–(\d+))?", re.sub(r"`[^`]*`", " ", README))
+    for first, last in refs:
+        assert first in notebook_numbers and (not last or last in notebook_numbers), (first, last)
+    referenced = {n for pair in refs for n in pair if n}
+    unbacked = [n for n in prose_numbers(README) if n not in backed | referenced]
+    assert unbacked == [], f"numbers in the README that no file keeps true: {unbacked}"
