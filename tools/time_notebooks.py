@@ -3,6 +3,7 @@
 python tools/time_notebooks.py                  # every notebook, full budget; writes notebooks/run_times.json
 python tools/time_notebooks.py 03_trained_agent.ipynb   # just these (the others keep their entry)
 python tools/time_notebooks.py --update-readme  # ... and rewrites the README's run-time column
+python tools/time_notebooks.py --store          # ... and stores the executed notebooks' outputs
 
 Each notebook is copied alone into an empty temporary folder (as Colab opens it) and executed
 top to bottom in a fresh kernel of this Python (``NEUROGYM_LITE_SMOKE`` unset: the reader's
@@ -40,7 +41,9 @@ def readme_time(seconds: float) -> str:
     return f"{seconds / 60:.1f} min"
 
 
-def run_notebook(path: Path) -> float:
+def run_notebook(path: Path, store: bool = False) -> float:
+    """Seconds to execute ``path`` alone in an empty folder; with ``store``, the executed notebook
+    (its outputs: a reader's full-budget run) replaces ``path``."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -50,7 +53,10 @@ def run_notebook(path: Path) -> float:
         nb = nbformat.read(copy, as_version=4)
         start = time.perf_counter()
         NotebookClient(nb, timeout=3600, kernel_name="python3", resources={"metadata": {"path": folder}}).execute()
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+    if store:
+        nbformat.write(nb, path)
+    return seconds
 
 
 def update_readme(seconds: dict[str, float]) -> None:
@@ -67,6 +73,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", help="file names in notebooks/ (default: all)")
     parser.add_argument("--update-readme", action="store_true", help="rewrite the README's run-time column")
+    parser.add_argument("--store", action="store_true",
+                        help="store the executed notebooks' outputs (then run tools/clean_notebooks.py)")
     args = parser.parse_args()
     if os.environ.get("NEUROGYM_LITE_SMOKE"):
         sys.exit("NEUROGYM_LITE_SMOKE is set: unset it, the README quotes the reader's (full) budget")
@@ -84,7 +92,7 @@ def main() -> None:
     for path in paths:
         # the load as this notebook starts: other jobs come and go during a run
         runs[path.name] = {**machine, "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
-        seconds[path.name] = round(run_notebook(path), 1)
+        seconds[path.name] = round(run_notebook(path, args.store), 1)
         print(f"{path.name}: {seconds[path.name]:.1f} s ({readme_time(seconds[path.name])})", flush=True)
     present = {p.name for p in NOTEBOOKS.glob("*.ipynb")}
     seconds = {k: v for k, v in sorted(seconds.items()) if k in present}
