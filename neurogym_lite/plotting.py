@@ -49,8 +49,13 @@ def plot_env(
     """
     n_obs = int(np.prod(env.observation_space.shape))
     if ob_traces is not None:
+        # a 1-D array of names is a sequence of labels too (np.ndarray is not a Sequence)
+        if isinstance(ob_traces, np.ndarray) and ob_traces.ndim == 1:
+            ob_traces = [str(x) for x in ob_traces]
         if isinstance(ob_traces, str) or not isinstance(ob_traces, Sequence):
             raise TypeError(f"ob_traces must be a list of labels, one per observation entry, got {ob_traces!r}")
+        if not all(isinstance(x, str) for x in ob_traces):
+            raise TypeError(f"ob_traces must be a list of label strings, got {list(ob_traces)!r}")
         if len(ob_traces) != n_obs:
             raise ValueError(
                 f"ob_traces has {len(ob_traces)} labels but the observation has {n_obs} entries; "

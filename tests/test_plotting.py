@@ -114,9 +114,22 @@ def test_ob_traces_wrong_length(bad):
         ngym.plot_env(wrapped(), num_steps=10, ob_traces=bad)
 
 
-def test_ob_traces_not_a_list():
+@pytest.mark.parametrize("bad", ["Fixation", 4, ["fix", "s1", "s2", 3]])
+def test_ob_traces_not_a_list_of_labels(bad):
     with pytest.raises(TypeError, match="ob_traces"):
-        ngym.plot_env(wrapped(), num_steps=10, ob_traces="Fixation")
+        ngym.plot_env(wrapped(), num_steps=10, ob_traces=bad)
+
+
+def test_ob_traces_as_an_array_of_names():
+    names = np.array(["Fixation cue", "Stim 1", "Stim 2", "Previous reward"])
+    fig = ngym.plot_env(wrapped(), num_steps=10, ob_traces=names, seed=0)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels[:3] == ["Fixation cue", "Stim 1", "Stim 2"]
+
+
+def test_plot_rollout_at_neurogyms_utils_location():
+    rollout = ngym.run_env(wrapped(), num_steps=10, seed=0)
+    assert ngym.utils.plot_rollout(rollout).axes
 
 
 def test_def_act_outside_action_space():
