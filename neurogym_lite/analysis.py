@@ -406,6 +406,18 @@ class AlignedStates:
                              self.performance[idx], self.trial_ids[idx], self.period, self.dt)
 
 
+def _lstm_states(rollout: Any, states: str) -> np.ndarray:
+    """A rollout's recorded ``'hidden'`` or ``'cell'`` states, steps x units, checked."""
+    if not isinstance(rollout, Rollout):
+        raise TypeError(f"rollout must be a neurogym_lite Rollout (from run_env), got {type(rollout).__name__}")
+    if states not in ("hidden", "cell"):
+        raise ValueError(f"states must be 'hidden' or 'cell', got {states!r}")
+    x = rollout.hidden if states == "hidden" else rollout.cell
+    if x is None:
+        raise ValueError("the rollout has no LSTM states: run run_env with a recurrent model (RecurrentPPO)")
+    return x
+
+
 def align_states(
     rollout: Rollout,
     period: str = "stimulus",
@@ -421,13 +433,7 @@ def align_states(
     is ``'hidden'`` or ``'cell'``. The rollout must come from a recurrent model and record
     periods (``run_env`` on a trial-based task does both).
     """
-    if not isinstance(rollout, Rollout):
-        raise TypeError(f"rollout must be a neurogym_lite Rollout (from run_env), got {type(rollout).__name__}")
-    if states not in ("hidden", "cell"):
-        raise ValueError(f"states must be 'hidden' or 'cell', got {states!r}")
-    x = rollout.hidden if states == "hidden" else rollout.cell
-    if x is None:
-        raise ValueError("the rollout has no LSTM states: run run_env with a recurrent model (RecurrentPPO)")
+    x = _lstm_states(rollout, states)
     if rollout.periods is None:
         raise ValueError("the rollout has no period labels: run it on a trial-based (TrialEnv) task")
     if not isinstance(period, str):

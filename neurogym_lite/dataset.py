@@ -29,16 +29,21 @@ __all__ = ["Dataset"]
 _DEFAULT_SEQ_LEN = 1000  # NeuroGym's default too
 
 
-def _positive_int(name: str, value: Any) -> int:
+def _int_at_least(name: str, value: Any, minimum: int) -> int:
+    what = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
     if isinstance(value, bool):
-        raise TypeError(f"{name} must be a positive integer, got {value!r}")
+        raise TypeError(f"{name} must be {what}, got {value!r}")
     try:
         out = operator.index(value)
     except TypeError:
-        raise TypeError(f"{name} must be a positive integer, got {value!r}") from None
-    if out < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        raise TypeError(f"{name} must be {what}, got {value!r}") from None
+    if out < minimum:
+        raise ValueError(f"{name} must be {what}, got {value!r}")
     return out
+
+
+def _positive_int(name: str, value: Any) -> int:
+    return _int_at_least(name, value, 1)
 
 
 def _wrapper_chain(env: gym.Env) -> list[Any]:
@@ -175,14 +180,7 @@ class Dataset:
     def seed(self, seed: int | None = None) -> None:
         """Reseed every column and start fresh streams (what the constructor's ``seed`` does)."""
         if seed is not None:
-            if isinstance(seed, bool):
-                raise TypeError(f"seed must be a non-negative integer or None, got {seed!r}")
-            try:
-                seed = operator.index(seed)
-            except TypeError:
-                raise TypeError(f"seed must be a non-negative integer or None, got {seed!r}") from None
-            if seed < 0:
-                raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
+            seed = _int_at_least("seed", seed, 0)
         # Spawned, not seed + i: with seed + i, Dataset(seed=1)'s columns would be Dataset(seed=0)'s
         # shifted by one, and a "test set" built with the next seed would repeat the training trials.
         children = np.random.SeedSequence(seed).spawn(self.batch_size)

@@ -158,16 +158,9 @@ def align_to_response(rollout: Any, *, before: int = 30, after: int = 1, states:
     choice. Returns an :class:`neurogym_lite.analysis.AlignedStates` (``period='response'``), NaN
     where a trial has no such step (before its stimulus onset, or after it ended).
     """
-    from neurogym_lite.analysis import AlignedStates, _check_int
-    from neurogym_lite.rollout import Rollout
+    from neurogym_lite.analysis import AlignedStates, _check_int, _lstm_states
 
-    if not isinstance(rollout, Rollout):
-        raise TypeError(f"rollout must be a neurogym_lite Rollout (from run_env), got {type(rollout).__name__}")
-    if states not in ("hidden", "cell"):
-        raise ValueError(f"states must be 'hidden' or 'cell', got {states!r}")
-    x = rollout.hidden if states == "hidden" else rollout.cell
-    if x is None:
-        raise ValueError("the rollout has no LSTM states: run run_env with a recurrent model (RecurrentPPO)")
+    x = _lstm_states(rollout, states)
     before = _check_int("before", before, 0)
     after = _check_int("after", after, 1)
     ids = [k for k in range(rollout.num_trials) if rollout.trials[k].get("rt") is not None]
