@@ -3,8 +3,10 @@
 Colab's install cell builds a wheel from the repository and installs it (non-editable, with the
 ``[notebooks]`` extra) next to Colab's own torch; then it opens ONE notebook, alone, in an empty
 folder. This test does the same: it builds the wheel, installs it into a fresh virtual
-environment outside the checkout, and executes every notebook in ``notebooks/`` by itself in an
-empty folder with a kernel of that environment (smoke budget).
+environment outside the checkout, and runs every notebook in ``notebooks/`` by itself in an
+empty folder under nbval (``--nbval-lax``), with a kernel of that environment (smoke budget).
+This is where CI runs the notebooks: ``testpaths`` leaves ``notebooks/`` out so that each runs
+once, the way a Colab reader gets it.
 
 To stay fast and offline, the fresh environment does not download anything: it sees the
 third-party packages of the environment running the tests (torch included) through a ``.pth``
@@ -38,20 +40,15 @@ PACKAGE_FILES = sorted(
 
 pytestmark = pytest.mark.slow
 
-# Run by the fresh environment's Python in the notebook's empty folder.
-RUN_NOTEBOOK = r"""
-import json, sys, time
-import nbformat
-from nbclient import NotebookClient
+# Appended to the copied notebook: nbval fails the run unless the kernel imported the installed
+# wheel, from the fresh environment's Python (never the checkout or its editable install).
+CHECK_CELL = """import sys
+from pathlib import Path
 
-nb = nbformat.read(sys.argv[1], as_version=4)
-nb.cells.append(nbformat.v4.new_code_cell(
-    "import neurogym_lite, sys; print('WHERE=' + neurogym_lite.__file__ + '|' + sys.executable)"))
-start = time.perf_counter()
-NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": "."}}).execute()
-seconds = time.perf_counter() - start
-where = "".join(o.get("text", "") for o in nb.cells[-1].outputs).strip()
-print(json.dumps({"seconds": seconds, "where": where}))
+import neurogym_lite
+
+assert Path(neurogym_lite.__file__).is_relative_to({site!r}), neurogym_lite.__file__
+assert Path(sys.executable) == Path({python!r}), sys.executable
 """
 
 
@@ -152,23 +149,18 @@ def test_fresh_environment_imports_the_installed_wheel(fresh):
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_alone_from_the_installed_wheel(fresh, notebook, tmp_path, request):
-    kernels = fresh["tmp"] / "jupyter"
-    spec = kernels / "kernels" / "python3" / "kernel.json"
-    if not spec.exists():
-        spec.parent.mkdir(parents=True)
-        spec.write_text(json.dumps({
-            "argv": [str(fresh["python"]), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "Python 3 (installed wheel)", "language": "python"}))
+    import nbformat
+
     folder = tmp_path / "content"  # empty, like Colab's /content with one notebook in it
     folder.mkdir()
-    shutil.copy(notebook, folder / notebook.name)
-    driver = tmp_path / "run_notebook.py"
-    driver.write_text(RUN_NOTEBOOK)
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(CHECK_CELL.format(site=str(fresh["site"]),
+                                                                python=str(fresh["python"]))))
+    nbformat.write(nb, folder / notebook.name)
     start = time.perf_counter()
-    out = run([str(fresh["python"]), str(driver), notebook.name], cwd=folder,
-              env=clean_env(NEUROGYM_LITE_SMOKE="1", JUPYTER_PATH=str(kernels)))
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    # nbval in the fresh environment (it sees the test environment's nbval through the .pth), its
+    # kernel that environment's Python; no ini file in the folder, so pytest runs it as it stands.
+    run([str(fresh["python"]), "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval-lax",
+         "--nbval-current-env", "--nbval-cell-timeout=900", notebook.name],
+        cwd=folder, env=clean_env(NEUROGYM_LITE_SMOKE="1"))
     request.node.user_properties.append(("seconds", round(time.perf_counter() - start, 1)))
-    where, executable = result["where"].removeprefix("WHERE=").split("|")
-    assert Path(where).is_relative_to(fresh["site"]), f"the kernel imported {where}"
-    assert Path(executable) == fresh["python"]
