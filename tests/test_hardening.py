@@ -515,7 +515,9 @@ def test_trial_explorer_passes_dt_on(monkeypatch):
     calls = []
     monkeypatch.setattr(explorer, "draw_trial", lambda **kw: calls.append(kw))
     monkeypatch.setattr("matplotlib.pyplot.show", lambda: None)
-    explorer.trial_explorer(dt=50, stimulus=450)
+    shown = explorer.trial_explorer(dt=50, stimulus=450)
+    # ipywidgets 8 draws when the widget is built, 7 when a front end displays it: redraw by hand
+    shown.widget.update()
     assert calls and calls[-1]["dt"] == 50 and calls[-1]["stimulus"] == 450
     with pytest.raises(TypeError, match="unknown"):
         explorer.trial_explorer(dtt=50)
