@@ -25,6 +25,8 @@ __all__ = [
     "plot_kernel",
     "plot_psychometric",
     "plot_rollout",
+    "plot_state_space",
+    "plot_time_courses",
     "signed_coherence_colors",
 ]
 
@@ -447,3 +449,32 @@ def plot_decoding_by_coherence(ax: Axes, t_ms: Any, accuracy_by_coh: dict[float,
     ax.set_ylabel("cross-validated accuracy\ndecoding the upcoming choice")
     _clean(ax)
     return colors
+
+
+def plot_state_space(ax: Axes, means: dict[Any, Any], colors: dict[Any, Any], start: int = 0) -> Axes:
+    """Average trajectories in the plane of their first two columns (``means[label]``: a
+    (time, >= 2) array, e.g. projections on PC1 and PC2), one line per condition, with a circle at
+    time index ``start`` (e.g. the first frame of dots) and a square at the end."""
+    for label, m in means.items():
+        m = np.asarray(m, dtype=float)
+        if m.ndim != 2 or m.shape[1] < 2:
+            raise ValueError(f"means[{label!r}] must be a (time, >= 2) array, got shape {m.shape}")
+        ax.plot(m[:, 0], m[:, 1], "-", color=colors[label], lw=2)
+        ax.plot(m[start, 0], m[start, 1], "o", color=colors[label], ms=6)
+        ax.plot(m[-1, 0], m[-1, 1], "s", color=colors[label], ms=6)
+    return _clean(ax)
+
+
+def plot_time_courses(ax: Axes, t_ms: Any, traces: dict[Any, Any], colors: dict[Any, Any],
+                      names: dict[Any, str] | None = None, ylabel: str = "",
+                      xlabel: str = "time from dots onset (ms)") -> Axes:
+    """One line per condition (``traces[label]``: one value per time in ``t_ms``), coloured by
+    ``colors[label]`` and named ``names[label]`` in the legend (default: the label itself)."""
+    for label, y in traces.items():
+        if np.shape(y) != np.shape(t_ms):
+            raise ValueError(f"traces[{label!r}] must have one value per time ({np.size(t_ms)}), got {np.shape(y)}")
+        ax.plot(t_ms, y, "o-", color=colors[label], lw=1.8, ms=3.5,
+                label=str(label) if names is None else names[label])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return _clean(ax)

@@ -374,3 +374,34 @@ def test_plot_decoding_by_coherence_lines_and_chance():
     with pytest.raises(ValueError, match="chance_by_coh"):
         plotting.plot_decoding_by_coherence(ax, t, acc, {0.0: 0.5})
     plt.close(fig)
+
+
+def test_plot_state_space_marks_start_and_end():
+    means = {-6.4: np.array([[0, 0], [1, -1], [2, -3.0]]), 6.4: np.array([[0, 0], [1, 1], [2, 3.0]])}
+    colors = {-6.4: "red", 6.4: "blue"}
+    fig, ax = plt.subplots()
+    plotting.plot_state_space(ax, means, colors, start=1)
+    lines = ax.get_lines()
+    assert len(lines) == 6  # a trajectory, a circle and a square per condition
+    circles = [line for line in lines if line.get_marker() == "o"]
+    squares = [line for line in lines if line.get_marker() == "s"]
+    assert [(float(c.get_xdata()[0]), float(c.get_ydata()[0])) for c in circles] == [(1, -1), (1, 1)]
+    assert [(float(q.get_xdata()[0]), float(q.get_ydata()[0])) for q in squares] == [(2, -3), (2, 3)]
+    assert [c.get_color() for c in circles] == ["red", "blue"]
+    with pytest.raises(ValueError, match="time, >= 2"):
+        plotting.plot_state_space(ax, {0: np.zeros(3)}, {0: "k"})
+    plt.close(fig)
+
+
+def test_plot_time_courses_one_named_line_per_condition():
+    t = np.array([0, 100, 200])
+    traces = {0.0: np.array([0, 0.1, 0.2]), 51.2: np.array([0, 0.5, 1.0])}
+    fig, ax = plt.subplots()
+    plotting.plot_time_courses(ax, t, traces, {0.0: "k", 51.2: "b"}, {0.0: "0 %", 51.2: "+51.2 %"}, ylabel="PC1")
+    _, labels = ax.get_legend_handles_labels()
+    assert labels == ["0 %", "+51.2 %"]
+    assert np.allclose(ax.get_lines()[1].get_ydata(), traces[51.2])
+    assert ax.get_ylabel() == "PC1" and ax.get_xlabel() == "time from dots onset (ms)"
+    with pytest.raises(ValueError, match="one value per time"):
+        plotting.plot_time_courses(ax, t, {1: np.zeros(2)}, {1: "k"})
+    plt.close(fig)
