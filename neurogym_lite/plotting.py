@@ -27,6 +27,7 @@ __all__ = [
     "plot_rollout",
     "plot_state_space",
     "plot_time_courses",
+    "plot_unit_by_choice_and_coherence",
     "signed_coherence_colors",
 ]
 
@@ -477,4 +478,21 @@ def plot_time_courses(ax: Axes, t_ms: Any, traces: dict[Any, Any], colors: dict[
                 label=str(label) if names is None else names[label])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    return _clean(ax)
+
+
+def plot_unit_by_choice_and_coherence(ax: Axes, t_ms: Any, unit_means: dict[str, Any], unit: int,
+                                      coh_colors: dict[float, Any], counts: dict[str, int],
+                                      min_trials: int = 5) -> Axes:
+    """One unit's average activity per condition, as a physiologist sorts a neuron's firing: a
+    colour per coherence (``coh_colors``), solid for choice 1 and dashed for choice 2.
+    ``unit_means`` maps ``f"{choice}|{coh:g}"`` to a (time, units) array (from
+    :func:`~neurogym_lite.analysis.condition_means`); conditions with fewer than ``min_trials``
+    trials (``counts``) are left out."""
+    for k, color in coh_colors.items():
+        for c, ls in [(1, "-"), (2, "--")]:
+            key = f"{c}|{k:g}"
+            if key in unit_means and counts.get(key, 0) >= min_trials:
+                ax.plot(t_ms, unit_means[key][:, unit], ls, color=color, lw=1.6)
+    ax.set_xlabel("time from dots onset (ms)")
     return _clean(ax)

@@ -405,3 +405,19 @@ def test_plot_time_courses_one_named_line_per_condition():
     with pytest.raises(ValueError, match="one value per time"):
         plotting.plot_time_courses(ax, t, {1: np.zeros(2)}, {1: "k"})
     plt.close(fig)
+
+
+def test_plot_unit_by_choice_and_coherence_styles_and_minimum_trials():
+    t = np.array([0, 100])
+    unit_means = {"1|0": np.array([[0.0, 1], [0.1, 2]]), "2|0": np.array([[0.0, 3], [-0.1, 4]]),
+                  "1|51.2": np.array([[0.0, 5], [0.9, 6]]), "2|51.2": np.array([[0.0, 7], [-0.9, 8]])}
+    counts = {"1|0": 10, "2|0": 10, "1|51.2": 10, "2|51.2": 2}
+    fig, ax = plt.subplots()
+    plotting.plot_unit_by_choice_and_coherence(ax, t, unit_means, 1, {0.0: "k", 51.2: "b"}, counts, min_trials=5)
+    lines = ax.get_lines()
+    assert len(lines) == 3  # "2|51.2" has too few trials
+    assert [line.get_linestyle() for line in lines] == ["-", "--", "-"]
+    assert [line.get_color() for line in lines] == ["k", "k", "b"]
+    assert np.allclose(lines[2].get_ydata(), [5, 6])  # column `unit` of the condition's mean
+    assert ax.get_xlabel() == "time from dots onset (ms)"
+    plt.close(fig)
