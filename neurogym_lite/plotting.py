@@ -1,4 +1,6 @@
-"""Plot what an agent saw and did on a task: ``plot_env`` (NeuroGym-compatible signature)."""
+"""Plot what an agent saw and did on a task: ``plot_env`` (NeuroGym-compatible signature); and the
+figures of the behaviour and population analyses (notebooks 2, 4 and 5), one function per figure
+panel, each drawing on an ``ax`` it is given and returning it, so a notebook keeps only the analysis."""
 
 from __future__ import annotations
 
@@ -13,7 +15,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["coherence_x", "log_coherence_axis", "plot_env", "plot_rollout"]
+__all__ = [
+    "coherence_x",
+    "log_coherence_axis",
+    "plot_choice_history",
+    "plot_decoding_by_coherence",
+    "plot_efficiency_by_coherence",
+    "plot_env",
+    "plot_kernel",
+    "plot_psychometric",
+    "plot_rollout",
+    "plot_state_space",
+    "plot_time_courses",
+    "plot_unit_by_choice_and_coherence",
+    "signed_coherence_colors",
+]
 
 # Light backgrounds for the periods of a trial; fixation is left white so the eye goes to the
 # periods where something happens.
@@ -300,3 +316,183 @@ def log_coherence_axis(ax: Axes, cohs: Any, label: str = "motion coherence (%)")
         for xb in (mid / gap, mid * gap):
             ax.plot([xb / 1.04, xb * 1.04], [-0.025, 0.025], color="k", lw=0.8, transform=trans,
                     clip_on=False, label="_axis_break")
+
+
+def _clean(ax: Axes) -> Axes:
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_psychometric(ax: Axes, fit: Any, *, sigma_ideal: float | None = None, unseen: Sequence[float] = (),
+                      xlim: float = 55.0) -> Axes:
+    """P(choice 1) against signed coherence: the agent's proportions with 95 % Wilson intervals, the
+    fitted curve of ``fit`` (a :class:`~neurogym_lite.psychophysics.SignedPsychometricFit`; bias and
+    sigma in its label), the ideal observer's cumulative Gaussian of width ``sigma_ideal`` (if given),
+    and open circles at the ``unseen`` coherences (absolute values). The x axis spans ±``xlim`` %."""
+    from scipy.stats import norm
+
+    from neurogym_lite.analysis import binomial_ci
+
+    xs, k, n = np.asarray(fit.x, dtype=float), np.asarray(fit.n_chose_1), np.asarray(fit.n_total)
+    low, high = binomial_ci(k, n)
+    fine = np.linspace(-55, 55, 400)
+    if sigma_ideal is not None:
+        ax.plot(fine, norm.cdf(fine / sigma_ideal), "k--", lw=1.2, label="ideal observer")
+    ax.plot(fine, fit.predict(fine), color="C0", label=f"fit: bias {fit.bias:+.1f} %, sigma {fit.sigma:.1f} %")
+    ax.errorbar(xs, k / n, yerr=[k / n - low, high - k / n], fmt="o", color="C0", ms=5, capsize=3,
+                label="agent (95 % Wilson CI)")
+    is_unseen = np.isin(np.abs(xs), np.asarray(unseen, dtype=float))
+    if is_unseen.any():
+        ax.plot(xs[is_unseen], (k / n)[is_unseen], "o", mfc="white", mec="C0", ms=5, zorder=4,
+                label="coherences never seen in training")
+    ax.axhline(0.5, color="0.7", lw=0.8, ls=":")
+    ax.axvline(0, color="0.7", lw=0.8, ls=":")
+    ax.set_xlim(-xlim * 1.05, xlim * 1.05)
+    ax.set_xlabel("signed motion coherence (%)  (+: towards choice 1)")
+    ax.set_ylabel("P(choice 1)")
+    return _clean(ax)
+
+
+def plot_efficiency_by_coherence(ax: Axes, per_coh: dict[float, tuple[float, float, float]],
+                                 overall: Any = None) -> Axes:
+    """Efficiency ``(d'/d'_ideal)^2`` at each coherence with its interval (``per_coh`` from
+    :func:`~neurogym_lite.psychophysics.dprime_efficiency`; coherences where it is not measurable
+    are left out), the efficiency from the fitted slope as a band (``overall``, an
+    :class:`~neurogym_lite.psychophysics.Efficiency`) and the ideal observer's 1."""
+    measured = {c: v for c, v in per_coh.items() if np.isfinite(v[0])}
+    if not measured:
+        raise ValueError("per_coh has no coherence with a measurable efficiency")
+    cs = np.array(list(measured), dtype=float)
+    e = np.array([v[0] for v in measured.values()])
+    err = np.array([[v[0] - v[1], v[2] - v[0]] for v in measured.values()]).T
+    ax.errorbar(cs, e, yerr=err, fmt="o", color="C0", capsize=3, label="agent, per coherence (95 % CI)")
+    if overall is not None:
+        ax.axhspan(*overall.ci, color="C0", alpha=0.15, lw=0, label=f"from the fitted slope: {overall.value:.2f}")
+    ax.axhline(1, color="k", ls="--", lw=1, label="ideal observer")
+    log_coherence_axis(ax, cs)
+    ax.set_ylim(0, max(1.3, 1.05 * float(np.max(e + err[1]))))
+    ax.set_ylabel("efficiency $(d'/d'_{ideal})^2$")
+    return _clean(ax)
+
+
+def plot_kernel(ax: Axes, kernel: Any, frame_ms: Any) -> Axes:
+    """A psychophysical kernel (:class:`~neurogym_lite.psychophysics.Kernel`): each frame's weight on
+    choice 1 with its 95 % interval at ``frame_ms``, and the flat kernel at the mean weight."""
+    frame_ms = np.asarray(frame_ms, dtype=float)
+    if frame_ms.shape != np.shape(kernel.weights):
+        raise ValueError(f"frame_ms must have one time per frame ({np.size(kernel.weights)}), got {frame_ms.shape}")
+    ax.errorbar(frame_ms, kernel.weights, yerr=[kernel.weights - kernel.low, kernel.high - kernel.weights],
+                fmt="o-", color="C0", capsize=3, label="agent (95 % CI)")
+    ax.axhline(kernel.weights.mean(), color="k", ls="--", lw=1,
+               label="flat kernel (the ideal observer's shape) at the agent's mean weight")
+    ax.set_xlabel("time from stimulus onset (ms), frame centre")
+    ax.set_ylabel("weight on choice 1\n(log-odds per unit of evidence)")
+    ax.set_ylim(0, None)
+    return _clean(ax)
+
+
+def plot_choice_history(ax: Axes, history: Any, *, label: str = "agent (95 % CI)", color: str = "C0",
+                        offset: float = 0.0, expected: bool = True) -> Axes:
+    """P(repeat the previous choice) after a correct and after an error trial, with intervals
+    (``history`` from :func:`~neurogym_lite.psychophysics.choice_history`), at x = 0 and 1 shifted
+    by ``offset`` (to draw several agents side by side); with ``expected``, a grey bar at what the
+    agent's own choice frequencies predict without any history effect."""
+    for i, after in enumerate(("correct", "error")):
+        p, lo, hi, _ = history.after[after]
+        ax.errorbar(i + offset, p, yerr=[[p - lo], [hi - p]], fmt="o", color=color, capsize=4, ms=7,
+                    label=label if i == 0 else None)
+        if expected:
+            ax.plot([i + offset - 0.2, i + offset + 0.2], [history.expected[after]] * 2, color="0.4", lw=2,
+                    label="no history effect" if i == 0 else None)
+    ax.set_xticks([0, 1])
+    ax.set_xticklabels(["after correct", "after error"])
+    ax.set_xlim(-0.6, 1.6)
+    ax.set_ylabel("P(repeat previous choice)")
+    ax.axhline(0.5, color="0.7", lw=0.8, ls=":")
+    return _clean(ax)
+
+
+def signed_coherence_colors(levels: Any) -> dict[float, Any]:
+    """A colour per signed coherence: black for 0 %, blues towards choice 1 (positive) and reds
+    towards choice 2, from mid to dark by rank of the absolute coherence."""
+    import matplotlib.pyplot as plt
+
+    levels = np.asarray(levels, dtype=float).ravel()
+    magnitudes = sorted({abs(float(s)) for s in levels if s != 0})
+    colors: dict[float, Any] = {}
+    for s in levels.tolist():
+        if s == 0:
+            colors[s] = "black"
+            continue
+        shade = 0.45 + 0.55 * magnitudes.index(abs(s)) / max(len(magnitudes) - 1, 1)
+        colors[s] = plt.get_cmap("Blues" if s > 0 else "Reds")(shade)
+    return colors
+
+
+def plot_decoding_by_coherence(ax: Axes, t_ms: Any, accuracy_by_coh: dict[float, Any],
+                               chance_by_coh: dict[float, float], overall: Any = None) -> dict[float, Any]:
+    """Decoding accuracy over time, one line per coherence with its own chance level (dotted, same
+    colour), and the accuracy over all trials (``overall``) in black. Returns the colour of each
+    coherence, for later panels."""
+    import matplotlib.pyplot as plt
+
+    if set(chance_by_coh) != set(accuracy_by_coh):
+        raise ValueError("chance_by_coh must have one chance level per coherence of accuracy_by_coh")
+    colors = dict(zip(sorted(accuracy_by_coh), plt.get_cmap("viridis")(np.linspace(0, 0.9, len(accuracy_by_coh))),
+                      strict=True))
+    for c, acc in accuracy_by_coh.items():
+        ax.plot(t_ms, acc, "o-", color=colors[c], ms=4, label=f"{c:g} %")
+        ax.axhline(chance_by_coh[c], color=colors[c], ls=":", lw=1.2)
+    if overall is not None:
+        ax.plot(t_ms, overall, "k-", lw=2.5, label="all trials")
+    ax.plot([], [], color="0.4", ls=":", label="chance, per coherence\n(more frequent choice)")
+    ax.set_xlabel("time from dots onset (ms)")
+    ax.set_ylabel("cross-validated accuracy\ndecoding the upcoming choice")
+    _clean(ax)
+    return colors
+
+
+def plot_state_space(ax: Axes, means: dict[Any, Any], colors: dict[Any, Any], start: int = 0) -> Axes:
+    """Average trajectories in the plane of their first two columns (``means[label]``: a
+    (time, >= 2) array, e.g. projections on PC1 and PC2), one line per condition, with a circle at
+    time index ``start`` (e.g. the first frame of dots) and a square at the end."""
+    for label, m in means.items():
+        m = np.asarray(m, dtype=float)
+        if m.ndim != 2 or m.shape[1] < 2:
+            raise ValueError(f"means[{label!r}] must be a (time, >= 2) array, got shape {m.shape}")
+        ax.plot(m[:, 0], m[:, 1], "-", color=colors[label], lw=2)
+        ax.plot(m[start, 0], m[start, 1], "o", color=colors[label], ms=6)
+        ax.plot(m[-1, 0], m[-1, 1], "s", color=colors[label], ms=6)
+    return _clean(ax)
+
+
+def plot_time_courses(ax: Axes, t_ms: Any, traces: dict[Any, Any], colors: dict[Any, Any],
+                      names: dict[Any, str] | None = None, ylabel: str = "",
+                      xlabel: str = "time from dots onset (ms)") -> Axes:
+    """One line per condition (``traces[label]``: one value per time in ``t_ms``), coloured by
+    ``colors[label]`` and named ``names[label]`` in the legend (default: the label itself)."""
+    for label, y in traces.items():
+        if np.shape(y) != np.shape(t_ms):
+            raise ValueError(f"traces[{label!r}] must have one value per time ({np.size(t_ms)}), got {np.shape(y)}")
+        ax.plot(t_ms, y, "o-", color=colors[label], lw=1.8, ms=3.5,
+                label=str(label) if names is None else names[label])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return _clean(ax)
+
+
+def plot_unit_by_choice_and_coherence(ax: Axes, t_ms: Any, unit_means: dict[str, Any], unit: int,
+                                      coh_colors: dict[float, Any], counts: dict[str, int],
+                                      min_trials: int = 5) -> Axes:
+    """One unit's average activity per condition, as a physiologist sorts a neuron's firing: a
+    colour per coherence (``coh_colors``), solid for choice 1 and dashed for choice 2.
+    ``unit_means`` maps ``f"{choice}|{coh:g}"`` to a (time, units) array (from
+    :func:`~neurogym_lite.analysis.condition_means`); conditions with fewer than ``min_trials``
+    trials (``counts``) are left out."""
+    for k, color in coh_colors.items():
+        for c, ls in [(1, "-"), (2, "--")]:
+            key = f"{c}|{k:g}"
+            if key in unit_means and counts.get(key, 0) >= min_trials:
+                ax.plot(t_ms, unit_means[key][:, unit], ls, color=color, lw=1.6)
+    ax.set_xlabel("time from dots onset (ms)")
+    return _clean(ax)

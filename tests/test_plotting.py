@@ -254,3 +254,170 @@ def test_reward_ticks_name_each_value_once():
     # values too close to tell apart share a tick, each name once
     ticks, labels = _reward_ticks(np.array([np.float32(-0.1), -2.0]), {"abort": -0.1, "correct": 1.0, "fail": -2.0})
     assert labels == ["fail -2", "0 / abort -0.1", "correct +1"] and ticks == [-2.0, 0.0, 1.0]
+
+
+# --- the analysis figures of notebooks 2, 4 and 5 -------------------------------------------------
+
+from neurogym_lite import plotting, psychophysics  # noqa: E402
+
+
+def _observer(n_per=200, sigma=8.0, seed=0):
+    """Simulated choices of a probit observer (no bias, no lapse) and their per-frame evidence."""
+    rng = np.random.default_rng(seed)
+    levels = np.array([-25.6, -6.4, -3.2, 0.0, 3.2, 6.4, 25.6])
+    signed = np.repeat(levels, n_per)
+    evidence = signed[:, None] / 100 + rng.normal(0, sigma / 100 * np.sqrt(5 / 2), (signed.size, 5))
+    chose_1 = evidence.sum(axis=1) > 0
+    return signed, chose_1, evidence
+
+
+def test_plot_psychometric_draws_agent_fit_ideal_and_unseen():
+    signed, chose_1, _ = _observer()
+    fit = psychophysics.fit_signed_psychometric(signed, chose_1, n_boot=0)
+    fig, ax = plt.subplots()
+    assert plotting.plot_psychometric(ax, fit, sigma_ideal=8.0, unseen=[3.2], xlim=14) is ax
+    _, labels = ax.get_legend_handles_labels()
+    assert labels[0] == "ideal observer" and labels[1].startswith("fit: bias")
+    assert "agent (95 % Wilson CI)" in labels and "coherences never seen in training" in labels
+    assert ax.get_ylabel() == "P(choice 1)" and "signed motion coherence" in ax.get_xlabel()
+    assert ax.get_xlim() == pytest.approx((-14.7, 14.7))
+    # the open circles sit at the two unseen signed coherences, on the agent's proportions
+    unseen = next(line for line in ax.get_lines() if line.get_label() == "coherences never seen in training")
+    assert sorted(unseen.get_xdata()) == [-3.2, 3.2]
+    for x, y in zip(unseen.get_xdata(), unseen.get_ydata(), strict=True):
+        assert y == pytest.approx(chose_1[signed == x].mean())
+    plt.close(fig)
+    # without an ideal observer or unseen coherences, neither appears
+    fig, ax = plt.subplots()
+    plotting.plot_psychometric(ax, fit)
+    _, labels = ax.get_legend_handles_labels()
+    assert "ideal observer" not in labels and "coherences never seen in training" not in labels
+    plt.close(fig)
+
+
+def test_plot_efficiency_by_coherence_leaves_out_unmeasurable_coherences():
+    per_coh = {3.2: (0.9, 0.7, 1.1), 6.4: (1.05, 0.9, 1.2), 25.6: (float("nan"),) * 3}
+    overall = psychophysics.Efficiency(1.0, (0.95, 1.05), 1.0, (0.97, 1.03))
+    fig, ax = plt.subplots()
+    plotting.plot_efficiency_by_coherence(ax, per_coh, overall=overall)
+    _, labels = ax.get_legend_handles_labels()
+    assert set(labels) == {"from the fitted slope: 1.00", "ideal observer", "agent, per coherence (95 % CI)"}
+    points = ax.containers[0]
+    assert list(points.lines[0].get_xdata()) == [3.2, 6.4]  # 25.6 % (NaN) is left out
+    assert list(points.lines[0].get_ydata()) == [0.9, 1.05]
+    assert "efficiency" in ax.get_ylabel() and ax.get_xscale() == "log"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="measurable"):
+        plotting.plot_efficiency_by_coherence(plt.subplots()[1], {25.6: (float("nan"),) * 3})
+    plt.close("all")
+
+
+def test_plot_kernel_weights_and_flat_line():
+    signed, chose_1, evidence = _observer(n_per=400)
+    kernel = psychophysics.psychophysical_kernel(evidence, chose_1, signed_coh=signed)
+    frame_ms = 100 * (np.arange(5) + 0.5)
+    fig, ax = plt.subplots()
+    plotting.plot_kernel(ax, kernel, frame_ms)
+    weights = ax.containers[0].lines[0]
+    assert np.allclose(weights.get_xdata(), frame_ms) and np.allclose(weights.get_ydata(), kernel.weights)
+    flat = next(line for line in ax.get_lines() if line.get_label().startswith("flat kernel"))
+    assert np.allclose(flat.get_ydata(), kernel.weights.mean())
+    assert "weight on choice 1" in ax.get_ylabel() and "stimulus onset" in ax.get_xlabel()
+    with pytest.raises(ValueError, match="frame_ms"):
+        plotting.plot_kernel(ax, kernel, frame_ms[:3])
+    plt.close(fig)
+
+
+def test_plot_choice_history_points_intervals_and_expected():
+    choice = np.array([1, 1, 2, 2, 1, 2, 1, 1, 2, 1] * 30)
+    correct = np.array([1, 0, 1, 1, 0, 1, 1, 0, 1, 1] * 30, dtype=bool)
+    history = psychophysics.choice_history(choice, correct)
+    fig, ax = plt.subplots()
+    plotting.plot_choice_history(ax, history, label="agent A", color="C1", offset=0.1)
+    _, labels = ax.get_legend_handles_labels()
+    assert labels.count("agent A") == 1 and labels.count("no history effect") == 1
+    points = [c.lines[0] for c in ax.containers]
+    assert [float(p.get_xdata()[0]) for p in points] == pytest.approx([0.1, 1.1])
+    assert [float(p.get_ydata()[0]) for p in points] == pytest.approx([history.after["correct"][0],
+                                                                       history.after["error"][0]])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["after correct", "after error"]
+    assert ax.get_ylabel() == "P(repeat previous choice)"
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    plotting.plot_choice_history(ax, history, expected=False)
+    assert "no history effect" not in ax.get_legend_handles_labels()[1]
+    plt.close(fig)
+
+
+def test_signed_coherence_colors():
+    colors = plotting.signed_coherence_colors([-51.2, -6.4, 0, 6.4, 51.2])
+    assert colors[0.0] == "black"
+    blue, red = colors[51.2], colors[-51.2]
+    assert blue[2] > blue[0] and red[0] > red[2]  # blue towards choice 1, red towards choice 2
+    assert sum(colors[51.2][:3]) < sum(colors[6.4][:3])  # stronger motion is darker
+
+
+def test_plot_decoding_by_coherence_lines_and_chance():
+    t = np.array([-100, 0, 100])
+    acc = {0.0: np.array([0.5, 0.55, 0.7]), 51.2: np.array([0.5, 0.9, 1.0])}
+    chance = {0.0: 0.52, 51.2: 0.5}
+    fig, ax = plt.subplots()
+    colors = plotting.plot_decoding_by_coherence(ax, t, acc, chance, overall=np.array([0.5, 0.7, 0.85]))
+    assert set(colors) == {0.0, 51.2}
+    _, labels = ax.get_legend_handles_labels()
+    assert labels[:3] == ["0 %", "51.2 %", "all trials"]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert np.allclose(lines["51.2 %"].get_ydata(), acc[51.2])
+    dotted = [line for line in ax.get_lines() if line.get_linestyle() == ":" and len(line.get_ydata()) == 2]
+    assert sorted(float(line.get_ydata()[0]) for line in dotted) == [0.5, 0.52]
+    assert "decoding the upcoming choice" in ax.get_ylabel()
+    with pytest.raises(ValueError, match="chance_by_coh"):
+        plotting.plot_decoding_by_coherence(ax, t, acc, {0.0: 0.5})
+    plt.close(fig)
+
+
+def test_plot_state_space_marks_start_and_end():
+    means = {-6.4: np.array([[0, 0], [1, -1], [2, -3.0]]), 6.4: np.array([[0, 0], [1, 1], [2, 3.0]])}
+    colors = {-6.4: "red", 6.4: "blue"}
+    fig, ax = plt.subplots()
+    plotting.plot_state_space(ax, means, colors, start=1)
+    lines = ax.get_lines()
+    assert len(lines) == 6  # a trajectory, a circle and a square per condition
+    circles = [line for line in lines if line.get_marker() == "o"]
+    squares = [line for line in lines if line.get_marker() == "s"]
+    assert [(float(c.get_xdata()[0]), float(c.get_ydata()[0])) for c in circles] == [(1, -1), (1, 1)]
+    assert [(float(q.get_xdata()[0]), float(q.get_ydata()[0])) for q in squares] == [(2, -3), (2, 3)]
+    assert [c.get_color() for c in circles] == ["red", "blue"]
+    with pytest.raises(ValueError, match="time, >= 2"):
+        plotting.plot_state_space(ax, {0: np.zeros(3)}, {0: "k"})
+    plt.close(fig)
+
+
+def test_plot_time_courses_one_named_line_per_condition():
+    t = np.array([0, 100, 200])
+    traces = {0.0: np.array([0, 0.1, 0.2]), 51.2: np.array([0, 0.5, 1.0])}
+    fig, ax = plt.subplots()
+    plotting.plot_time_courses(ax, t, traces, {0.0: "k", 51.2: "b"}, {0.0: "0 %", 51.2: "+51.2 %"}, ylabel="PC1")
+    _, labels = ax.get_legend_handles_labels()
+    assert labels == ["0 %", "+51.2 %"]
+    assert np.allclose(ax.get_lines()[1].get_ydata(), traces[51.2])
+    assert ax.get_ylabel() == "PC1" and ax.get_xlabel() == "time from dots onset (ms)"
+    with pytest.raises(ValueError, match="one value per time"):
+        plotting.plot_time_courses(ax, t, {1: np.zeros(2)}, {1: "k"})
+    plt.close(fig)
+
+
+def test_plot_unit_by_choice_and_coherence_styles_and_minimum_trials():
+    t = np.array([0, 100])
+    unit_means = {"1|0": np.array([[0.0, 1], [0.1, 2]]), "2|0": np.array([[0.0, 3], [-0.1, 4]]),
+                  "1|51.2": np.array([[0.0, 5], [0.9, 6]]), "2|51.2": np.array([[0.0, 7], [-0.9, 8]])}
+    counts = {"1|0": 10, "2|0": 10, "1|51.2": 10, "2|51.2": 2}
+    fig, ax = plt.subplots()
+    plotting.plot_unit_by_choice_and_coherence(ax, t, unit_means, 1, {0.0: "k", 51.2: "b"}, counts, min_trials=5)
+    lines = ax.get_lines()
+    assert len(lines) == 3  # "2|51.2" has too few trials
+    assert [line.get_linestyle() for line in lines] == ["-", "--", "-"]
+    assert [line.get_color() for line in lines] == ["k", "k", "b"]
+    assert np.allclose(lines[2].get_ydata(), [5, 6])  # column `unit` of the condition's mean
+    assert ax.get_xlabel() == "time from dots onset (ms)"
+    plt.close(fig)
