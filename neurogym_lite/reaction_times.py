@@ -30,12 +30,12 @@ __all__ = [
     "train_rt_agent",
 ]
 
-#: How notebook 7's agent is trained: notebook 2's recipe (:mod:`neurogym_lite.training`) with
+#: How the reaction-time agent is trained: notebook 2's recipe (:mod:`neurogym_lite.training`) with
 #: these changes. At dt = 20 ms a trial lasts ~50 steps instead of ~10, so the discount must reach
 #: further back (gamma 0.995: a reward 200 steps = 4 s away still counts e^-1), and more steps are
 #: needed (the total is in steps, and each trial has 5x more).
 RT_RECIPE: dict[str, Any] = {"gamma": 0.995}
-#: Training steps of the shipped model and of notebook 7.
+#: Training steps of the reaction-time agent (tools/train_rt_model.py).
 RT_TOTAL_TIMESTEPS = 400_000
 
 
