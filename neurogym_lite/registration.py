@@ -48,5 +48,7 @@ def make_env(task: str = "PerceptualDecisionMaking-v0", *, pass_reward: bool = T
     Unlike ``gymnasium.make``, an unknown id raises a ``ValueError`` listing the tasks that exist.
     """
     _check_task(task)
+    if not isinstance(pass_reward, bool):
+        raise TypeError(f"pass_reward must be True or False, got {pass_reward!r}")
     env = gym.make(task, **kwargs)
     return PassReward(env) if pass_reward else env

@@ -279,6 +279,13 @@ def test_make_env_unknown_id():
     assert env.observation_space.shape == (4,)
 
 
+@pytest.mark.parametrize("bad", ["no", 0, 1, None])
+def test_make_env_pass_reward_must_be_a_bool(bad):
+    # "no" is truthy: without the check it would silently wrap the env
+    with pytest.raises(TypeError, match="pass_reward must be True or False"):
+        ngym.make_env("PerceptualDecisionMaking-v0", pass_reward=bad)
+
+
 def test_random_timing_varies_trial_length():
     env = PerceptualDecisionMaking(timing={"fixation": ("uniform", (100, 500)),
                                            "stimulus": ("truncated_exponential", (400, 100, 1000)),
