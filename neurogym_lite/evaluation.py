@@ -18,7 +18,7 @@ import gymnasium as gym
 import numpy as np
 from scipy.stats import norm
 
-__all__ = ["EvalResult", "evaluate", "ideal_observer", "ideal_observer_accuracy"]
+__all__ = ["EndedTrial", "EvalResult", "evaluate", "ideal_observer", "ideal_observer_accuracy", "run_trials"]
 
 #: Most Monte Carlo work :func:`ideal_observer_accuracy` does for ``dim_ring > 2``, counted as
 #: ``n_samples * dim_ring * (dim_ring + distinct durations * coherences)`` operations (a few
@@ -166,6 +166,48 @@ def evaluate(
     LSTM evaluated step by step is several times faster so, above all when other work shares the
     cores (``benchmarks/evaluate_threads.py`` measures it).
     """
+    ended = run_trials(model, make_env, num_trials, n_envs=n_envs, seed=seed, deterministic=deterministic,
+                       reset_state_each_trial=reset_state_each_trial)
+    return EvalResult(np.array([int(t.info.get("performance", 0)) for t in ended]),
+                      np.array([t.action for t in ended]),
+                      [dict(t.info.get("trial", {})) for t in ended],
+                      np.array([t.steps for t in ended]))
+
+
+@dataclass(frozen=True)
+class EndedTrial:
+    """One trial that ended during :func:`run_trials`."""
+
+    #: which of the ``n_envs`` envs ran it (each env's trials come in the order they ran)
+    env_index: int
+    #: the action of the step that ended it
+    action: int
+    #: that step's ``info`` (``performance``, ``trial``: the ended trial's parameters, ...)
+    info: dict[str, Any]
+    #: the step within the trial at which it ended (0: its first step)
+    steps: int
+
+
+def run_trials(
+    model: Any,
+    make_env: Callable[[], gym.Env],
+    num_trials: int,
+    *,
+    n_envs: int = 16,
+    seed: int = 0,
+    deterministic: bool = True,
+    reset_state_each_trial: bool = False,
+    before_step: Callable[[int, gym.Env, np.ndarray], None] | None = None,
+) -> list[EndedTrial]:
+    """The loop behind :func:`evaluate` (and the behavioural collectors built on it): ``model`` on
+    ``n_envs`` fresh envs from ``make_env``, env ``i`` reset with ``seed + i``, one batched
+    ``model.predict`` per step, the LSTM state carried across trials unless
+    ``reset_state_each_trial``, torch on one thread (and seeded for sampled actions), until
+    ``num_trials`` trials have ended. Returns those trials in the order they ended.
+
+    ``before_step(i, env, obs)``, when given, is called with env ``i`` and the observation it is
+    about to act on, before every step: the place to record what the agent saw.
+    """
     if not callable(getattr(model, "predict", None)):
         raise TypeError(f"model must have a predict() method (a stable-baselines3 model), got {type(model).__name__}")
     if not callable(make_env):
@@ -185,36 +227,32 @@ def evaluate(
         envs.append(env)
     try:
         with _torch_for_evaluation(seed, seed_sampling=not deterministic):
-            return _run_evaluation(model, envs, num_trials, seed, deterministic, reset_state_each_trial)
+            return _run_trials(model, envs, num_trials, seed, deterministic, reset_state_each_trial, before_step)
     finally:
         for env in envs:
             env.close()
 
 
-def _run_evaluation(model: Any, envs: list[gym.Env], num_trials: int, seed: int, deterministic: bool,
-                    reset_state_each_trial: bool) -> EvalResult:
+def _run_trials(model: Any, envs: list[gym.Env], num_trials: int, seed: int, deterministic: bool,
+                reset_state_each_trial: bool, before_step: Any) -> list[EndedTrial]:
     n_envs = len(envs)
     obs = np.stack([env.reset(seed=seed + i)[0] for i, env in enumerate(envs)])
     step_in_trial = np.zeros(n_envs, dtype=np.int64)
     episode_start = np.ones(n_envs, dtype=bool)
     state = None
-    perf: list[int] = []
-    choices: list[int] = []
-    trials: list[dict[str, Any]] = []
-    rts: list[int] = []
+    ended: list[EndedTrial] = []
     max_steps = 1000 * num_trials
     steps = 0
-    while len(perf) < num_trials:
+    while len(ended) < num_trials:
         actions, state = model.predict(obs, state=state, episode_start=episode_start, deterministic=deterministic)
         actions = np.asarray(actions).reshape(n_envs)
         for i, env in enumerate(envs):
+            if before_step is not None:
+                before_step(i, env, obs[i])
             ob, _, terminated, truncated, info = env.step(int(actions[i]))
             episode_start[i] = False
             if info.get("new_trial", False):
-                perf.append(int(info.get("performance", 0)))
-                choices.append(int(actions[i]))
-                trials.append(dict(info.get("trial", {})))
-                rts.append(int(step_in_trial[i]))
+                ended.append(EndedTrial(i, int(actions[i]), info, int(step_in_trial[i])))
                 step_in_trial[i] = 0
                 episode_start[i] = reset_state_each_trial
             else:
@@ -225,9 +263,8 @@ def _run_evaluation(model: Any, envs: list[gym.Env], num_trials: int, seed: int,
             obs[i] = ob
         steps += 1
         if steps > max_steps:
-            raise RuntimeError(f"only {len(perf)} of {num_trials} trials ended within {steps} steps")
-    n = num_trials
-    return EvalResult(np.array(perf[:n]), np.array(choices[:n]), trials[:n], np.array(rts[:n]))
+            raise RuntimeError(f"only {len(ended)} of {num_trials} trials ended within {steps} steps")
+    return ended[:num_trials]
 
 
 def ideal_observer_accuracy(

@@ -213,58 +213,53 @@ def collect_trials(
     also keeps what :func:`trial_table` needs; many times faster than :func:`neurogym_lite.run_env`
     on one env. For ``PerceptualDecisionMaking-v0`` (two directions) and its wrappers.
     """
+    from neurogym_lite.evaluation import run_trials
+
     if not callable(make_env):
         raise TypeError(f"make_env must be a function that builds an env, got {make_env!r}")
-    num_trials = _int_at_least("num_trials", num_trials, 1)
-    n_envs = min(_int_at_least("n_envs", n_envs, 1), num_trials)
-    envs = [make_env() for _ in range(n_envs)]
-    tasks = [e.unwrapped for e in envs]
-    names = list(getattr(tasks[0], "ob_names", []))
+    probe = make_env()
+    names = list(getattr(probe.unwrapped, "ob_names", []))
+    probe.close()
     if "stimulus_1" not in names or "stimulus_2" not in names or "stimulus_3" in names:
         raise ValueError(f"collect_trials needs the two-direction random-dots task, got observations {names}")
     i1, i2 = names.index("stimulus_1"), names.index("stimulus_2")
-    obs = np.stack([e.reset(seed=seed + i)[0] for i, e in enumerate(envs)])
-    episode_start = np.ones(n_envs, dtype=bool)
-    frames: list[list[float]] = [[] for _ in range(n_envs)]
-    state = None
+    # What each env's agent saw: per env, one record per trial (t_ind 0 starts a trial): the
+    # evidence of its stimulus frames and the period of its latest step.
+    seen: dict[int, list[tuple[list[float], list[str]]]] = {}
+
+    def record(i: int, env: gym.Env, ob: np.ndarray) -> None:
+        task = env.unwrapped
+        trials = seen.setdefault(i, [])
+        if task.t_ind == 0 or not trials:
+            trials.append(([], [""]))
+        frames, period = trials[-1]
+        period[0] = task.period_now
+        if period[0] == "stimulus":
+            frames.append(float(ob[i1] - ob[i2]))
+
+    ended = run_trials(model, make_env, num_trials, n_envs=n_envs, seed=seed, deterministic=deterministic,
+                       before_step=record)
     signed: list[float] = []
     choice: list[int] = []
     correct: list[bool] = []
     aborted: list[bool] = []
     evidence: list[list[float]] = []
     session: list[int] = []
-    max_steps = 1000 * num_trials
-    for _ in range(max_steps):
-        actions, state = model.predict(obs, state=state, episode_start=episode_start, deterministic=deterministic)
-        actions = np.asarray(actions).reshape(n_envs)
-        for i, env in enumerate(envs):
-            period = tasks[i].period_now
-            if period == "stimulus":
-                frames[i].append(float(obs[i][i1] - obs[i][i2]))
-            ob, _, terminated, truncated, info = env.step(int(actions[i]))
-            episode_start[i] = False
-            if info.get("new_trial", False):
-                trial = info.get("trial", {})
-                a = int(actions[i])
-                # the env marks aborted trials (trial['aborted']); older envs: a choice before the decision period
-                broke = bool(trial.get("aborted", period != "decision" and a != 0))
-                signed.append(float(trial["coh"]) * (1 if int(trial["ground_truth"]) == 0 else -1))
-                choice.append(0 if broke else a)
-                correct.append(bool(info.get("performance", 0)))
-                aborted.append(broke)
-                evidence.append(frames[i])
-                session.append(i)
-                frames[i] = []
-            if terminated or truncated:
-                ob, _ = env.reset()
-                episode_start[i] = True
-            obs[i] = ob
-        if len(choice) >= num_trials:
-            break
-    else:
-        raise RuntimeError(f"only {len(choice)} of {num_trials} trials ended within {max_steps} steps")
-    for env in envs:
-        env.close()
+    taken: dict[int, int] = {}  # env -> how many of its trials are used so far
+    for t in ended:
+        k = taken.get(t.env_index, 0)
+        taken[t.env_index] = k + 1
+        frames, period = seen[t.env_index][k]
+        trial = t.info.get("trial", {})
+        a = t.action
+        # the env marks aborted trials (trial['aborted']); older envs: a choice before the decision period
+        broke = bool(trial.get("aborted", period[0] != "decision" and a != 0))
+        signed.append(float(trial["coh"]) * (1 if int(trial["ground_truth"]) == 0 else -1))
+        choice.append(0 if broke else a)
+        correct.append(bool(t.info.get("performance", 0)))
+        aborted.append(broke)
+        evidence.append(frames)
+        session.append(t.env_index)
     n = num_trials
     width = max(len(f) for f in evidence[:n])
     ev = np.full((n, width), np.nan)

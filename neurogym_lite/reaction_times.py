@@ -72,37 +72,27 @@ def collect_rts(model: Any, make_env: Callable[[], gym.Env], num_trials: int, *,
     state carried across trials, as in training) until ``num_trials`` trials have ended; return
     every completed trial's coherence, choice and reaction time.
 
-    Batching the envs makes this ~10x faster than :func:`neurogym_lite.run_env`, which steps one
-    env; use ``run_env`` when you need the hidden states.
+    It is :func:`neurogym_lite.evaluation.run_trials`, the loop of ``evaluate`` (env ``i`` reset
+    with ``seed + i``): batching the envs makes it ~10x faster than :func:`neurogym_lite.run_env`,
+    which steps one env; use ``run_env`` when you need the hidden states.
     """
-    from stable_baselines3.common.vec_env import DummyVecEnv
+    from neurogym_lite.evaluation import run_trials
 
-    if isinstance(num_trials, bool) or not isinstance(num_trials, (int, np.integer)) or num_trials < 1:
-        raise ValueError(f"num_trials must be a positive integer, got {num_trials!r}")
-    venv = DummyVecEnv([make_env] * n_envs)
-    venv.seed(seed)
-    obs = venv.reset()
-    dt = float(venv.get_attr("dt", indices=[0])[0])
-    state = None
-    starts = np.ones(n_envs, dtype=bool)
+    probe = make_env()
+    dt = float(probe.unwrapped.dt)
+    probe.close()
+    ended = run_trials(model, make_env, num_trials, n_envs=n_envs, seed=seed, deterministic=deterministic)
     rows: list[tuple[float, int, int, bool, float]] = []
-    while len(rows) < num_trials:
-        actions, state = model.predict(obs, state=state, episode_start=starts, deterministic=deterministic)
-        obs, _, dones, infos = venv.step(actions)
-        starts = dones
-        for a, info in zip(actions, infos, strict=True):
-            if info.get("new_trial"):
-                trial = info["trial"]
-                rt = trial.get("rt")
-                choice = int(a) - 1 if rt is not None else -1
-                rows.append((float(trial["coh"]), int(trial["ground_truth"]), choice,
-                             bool(info["performance"]), float("nan") if rt is None else float(rt)))
-    venv.close()
-    arr = rows[:num_trials]
+    for t in ended:
+        trial = t.info["trial"]
+        rt = trial.get("rt")
+        choice = t.action - 1 if rt is not None else -1
+        rows.append((float(trial["coh"]), int(trial["ground_truth"]), choice,
+                     bool(t.info["performance"]), float("nan") if rt is None else float(rt)))
     return RTData(
-        coh=np.array([r[0] for r in arr]), ground_truth=np.array([r[1] for r in arr]),
-        choice=np.array([r[2] for r in arr]), correct=np.array([r[3] for r in arr]),
-        rt=np.array([r[4] for r in arr]), dt=dt,
+        coh=np.array([r[0] for r in rows]), ground_truth=np.array([r[1] for r in rows]),
+        choice=np.array([r[2] for r in rows]), correct=np.array([r[3] for r in rows]),
+        rt=np.array([r[4] for r in rows]), dt=dt,
     )
 
 
