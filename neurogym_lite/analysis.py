@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize, stats
 
+from neurogym_lite.evaluation import _check_int  # one integer check for the package
 from neurogym_lite.rollout import Rollout
 
 __all__ = [
@@ -86,14 +87,6 @@ def _check_prob(name: str, value: Any, *, low: float = 0.0, high: float = 1.0) -
     if not (low < value < high):
         raise ValueError(f"{name} must be strictly between {low} and {high}, got {value!r}")
     return float(value)
-
-
-def _check_int(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _check_counts(x: Any, n_correct: Any, n_total: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

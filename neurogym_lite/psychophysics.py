@@ -36,6 +36,7 @@ from scipy import optimize, stats
 from scipy.special import expit, ndtr
 
 from neurogym_lite.analysis import binomial_ci
+from neurogym_lite.evaluation import _check_int
 from neurogym_lite.rollout import Rollout
 
 __all__ = [
@@ -83,14 +84,6 @@ def _same_length(**arrays: np.ndarray) -> None:
     lengths = {k: len(v) for k, v in arrays.items()}
     if len(set(lengths.values())) > 1:
         raise ValueError(f"arguments must have one entry per trial, got lengths {lengths}")
-
-
-def _int_at_least(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def _level(level: Any) -> float:
@@ -411,7 +404,7 @@ def fit_signed_psychometric(
         raise ValueError(f"link must be one of {LINKS}, got {link!r}")
     if not isinstance(fit_lapses, (bool, np.bool_)):
         raise TypeError(f"fit_lapses must be True or False, got {fit_lapses!r}")
-    n_boot = _int_at_least("n_boot", n_boot, 0)
+    n_boot = _check_int("n_boot", n_boot, 0)
     level = _level(level)
     x, inv = np.unique(x_all, return_inverse=True)
     if x.size < 3:
@@ -502,7 +495,7 @@ def dprime_efficiency(
     c1 = _binary("chose_1", chose_1)
     _same_length(signed_coh=x, chose_1=c1)
     ideal = _positive("ideal", ideal)
-    n_boot = _int_at_least("n_boot", n_boot, 10)
+    n_boot = _check_int("n_boot", n_boot, 10)
     level = _level(level)
     rng = np.random.default_rng(seed)
 
