@@ -14,7 +14,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-__all__ = ["MONKEY_STEPS", "MONKEY_TASK", "RECIPE", "SEED_TIMING", "input_scaling", "make_model", "make_monkey_env", "make_vec_env", "monkey_criteria", "recipe_json"]
+__all__ = ["MONKEY_STEPS", "MONKEY_TASK", "RECIPE", "SEED_TIMING", "input_scaling", "make_model", "make_monkey_env", "make_vec_env", "monkey_criteria", "recipe_json", "set_forget_bias"]
 
 #: The task timing (ms) of NeuroGym's original tutorial.
 SEED_TIMING: dict[str, Any] = {
@@ -123,6 +123,9 @@ def make_model(venv: Any, seed: int = 0, verbose: int = 0, **overrides: Any) -> 
     hidden = overrides.pop("lstm_hidden_size", RECIPE["lstm_hidden_size"])
     schedule = overrides.pop("lr_schedule", RECIPE.get("lr_schedule", "constant"))
     scale = overrides.pop("scale_inputs", RECIPE.get("scale_inputs", False))
+    forget_bias = overrides.pop("lstm_forget_bias", RECIPE.get("lstm_forget_bias"))
+    if forget_bias is not None and (isinstance(forget_bias, bool) or not isinstance(forget_bias, int | float)):
+        raise TypeError(f"lstm_forget_bias must be a number or None, got {forget_bias!r}")
     policy_kwargs = {"lstm_hidden_size": hidden, **overrides.pop("policy_kwargs", {})}
     if scale and "features_extractor_class" not in policy_kwargs:
         envs = getattr(venv, "envs", None)
@@ -137,8 +140,34 @@ def make_model(venv: Any, seed: int = 0, verbose: int = 0, **overrides: Any) -> 
         hp["learning_rate"] = _LinearSchedule(float(hp["learning_rate"]))
     elif schedule != "constant":
         raise ValueError(f"lr_schedule must be 'constant' or 'linear', got {schedule!r}")
-    return RecurrentPPO("MlpLstmPolicy", venv, policy_kwargs=policy_kwargs, seed=seed, verbose=verbose,
-                        device="cpu", **hp)
+    model = RecurrentPPO("MlpLstmPolicy", venv, policy_kwargs=policy_kwargs, seed=seed, verbose=verbose,
+                         device="cpu", **hp)
+    if forget_bias is not None:
+        set_forget_bias(model, float(forget_bias))
+    return model
+
+
+def set_forget_bias(model: Any, value: float) -> None:
+    """Start every LSTM of a ``RecurrentPPO`` model (actor's and critic's) with its forget gates'
+    bias at ``value`` (the input-to-hidden bias; the hidden-to-hidden one at 0).
+
+    PyTorch starts the biases near 0, so each unit forgets half its memory per step: fine for a
+    trial of ~10 steps, but evidence spread over 25-100 steps (the reaction-time task at 20 ms) is
+    forgotten before it can be weighed. A positive forget bias (Gers, Schmidhuber & Cummins 2000;
+    Jozefowicz, Zaremba & Sutskever 2015) starts the network as a leaky integrator with a long
+    time constant (``sigmoid(2) = 0.88`` per step: ~8 steps) that training can shorten or lengthen.
+    """
+    import torch
+
+    for lstm in (getattr(model.policy, "lstm_actor", None), getattr(model.policy, "lstm_critic", None)):
+        if lstm is None:
+            continue
+        h = lstm.hidden_size
+        with torch.no_grad():
+            for layer in range(lstm.num_layers):
+                # PyTorch's gate order is input, forget, cell, output: the forget gate is rows h:2h.
+                getattr(lstm, f"bias_ih_l{layer}")[h:2 * h].fill_(value)
+                getattr(lstm, f"bias_hh_l{layer}")[h:2 * h].fill_(0.0)
 
 
 def monkey_criteria(result: Any, env: gym.Env) -> dict[str, Any]:

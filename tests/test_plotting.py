@@ -64,14 +64,14 @@ def test_default_figure_fits_a_laptop_screen():
 
 
 def test_reward_axis_of_the_reaction_time_task():
-    # its -2 for an error would squash the stimulus traces if the reward input shared their axis
+    # its -3 for an error would squash the stimulus traces if the reward input shared their axis
     env = ngym.make_env("PerceptualDecisionMakingRT-v0")  # with the previous-reward input
     fig = ngym.plot_env(env, num_steps=60, seed=3)
     obs_ax, _, rew_ax = fig.axes
     assert obs_ax.get_ylim()[0] > -0.5
     ticks = [t.get_text() for t in rew_ax.get_yticklabels()]
-    assert "fail / miss -2" in ticks and "correct +1" in ticks
-    assert rew_ax.get_ylim()[0] < -2
+    assert "fail / miss -3" in ticks and "correct +1" in ticks
+    assert rew_ax.get_ylim()[0] < -3
 
 
 def test_plot_rollout_rejects_other_objects():

@@ -30,7 +30,7 @@ def test_registered_and_exported():
 
 def test_defaults_and_trial_structure(env):
     u = PerceptualDecisionMakingRT()
-    assert u.rewards == {"abort": -0.1, "correct": 1.0, "fail": -2.0, "miss": -2.0}
+    assert u.rewards == {"abort": -1.0, "correct": 1.0, "fail": -3.0, "miss": -3.0}
     assert u.timing == {"fixation": 500, "stimulus": 2000}
     assert u.dt == 20 and u.sigma == 2.0 and u.dim_ring == 2 and u.abort is True
     assert list(u.cohs) == [0, 6.4, 12.8, 25.6, 51.2]
@@ -86,7 +86,7 @@ def test_choosing_during_fixation_is_an_abort(abort):
     env = gym.make("PerceptualDecisionMakingRT-v0", **KW, abort=abort)
     env.reset(seed=4)
     _, reward, _, _, info = env.step(1)
-    assert reward == -0.1 and info["new_trial"] is abort
+    assert reward == -1.0 and info["new_trial"] is abort
     if abort:
         assert info["performance"] == 0 and info["trial"]["rt"] is None
 
@@ -138,7 +138,7 @@ def test_pickle_round_trip(env):
 
 def test_print_describes_the_task(env):
     text = str(env)
-    for needle in ("PerceptualDecisionMakingRT-v0", "fixation: 300 ms", "stimulus: 1000 ms", "fail -2", "miss -2"):
+    for needle in ("PerceptualDecisionMakingRT-v0", "fixation: 300 ms", "stimulus: 1000 ms", "fail -3", "miss -3"):
         assert needle in text, needle
 
 

@@ -125,7 +125,27 @@ def test_train_rt_agent_uses_the_rt_recipe_and_is_reproducible():
     torch.set_num_threads(1)
     a, seconds = train_rt_agent(seed=3, total_timesteps=512, env_kwargs={"timing": {"fixation": 100}})
     b, _ = train_rt_agent(seed=3, total_timesteps=512, env_kwargs={"timing": {"fixation": 100}})
-    assert seconds > 0 and a.gamma == RT_RECIPE["gamma"]
+    assert seconds > 0 and a.gamma == RT_RECIPE["gamma"] and a.n_steps == RT_RECIPE["n_steps"]
     assert a.get_env().get_attr("timing")[0]["fixation"] == 100
     for pa, pb in zip(a.policy.parameters(), b.policy.parameters(), strict=True):
         assert torch.equal(pa, pb)
+
+
+def test_lstm_forget_bias_starts_both_lstms_as_long_memories():
+    import torch
+
+    from neurogym_lite.training import make_model, make_vec_env
+
+    venv = make_vec_env(lambda: ngym.make_env("PerceptualDecisionMakingRT-v0"), n_envs=1)
+    model = make_model(venv, n_steps=16, batch_size=16, lstm_forget_bias=2.0)
+    for lstm in (model.policy.lstm_actor, model.policy.lstm_critic):
+        h = lstm.hidden_size
+        forget = lstm.bias_ih_l0[h:2 * h] + lstm.bias_hh_l0[h:2 * h]
+        assert torch.all(forget == 2.0)
+        other = torch.cat([lstm.bias_ih_l0[:h], lstm.bias_ih_l0[2 * h:]])
+        assert other.abs().max() < 1  # only the forget gates are changed
+    plain = make_model(venv, n_steps=16, batch_size=16)  # notebook 2's recipe: PyTorch's initialisation
+    h = plain.policy.lstm_actor.hidden_size
+    assert plain.policy.lstm_actor.bias_ih_l0[h:2 * h].abs().max() < 1
+    with pytest.raises(TypeError, match="lstm_forget_bias"):
+        make_model(venv, lstm_forget_bias="2")

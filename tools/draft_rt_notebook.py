@@ -23,7 +23,7 @@ md(r'''
 
 **Objective.** In the reaction-time version of the random-dots task the subject decides both *what* to answer and *when* (Roitman & Shadlen 2002). We give an LSTM agent that task with a time step fine enough (20 ms) for reaction times to be measured, not rounded to a frame or two; compare its choices and reaction times, coherence by coherence, with those of Roitman & Shadlen's two monkeys; fit a drift-diffusion model to the agent as Palmer, Huk & Shadlen (2005) did to monkeys; and look for LIP-like ramping in its hidden units.
 
-**Time.** About 3 minutes with the shipped agent; add 10–20 minutes of CPU to train one yourself (`TRAIN = True`).
+**Time.** About 3 minutes with the shipped agent; add about 4 minutes of CPU to train one yourself (`TRAIN = True`).
 **Prerequisites.** Notebooks 2 (the training recipe) and 4 (psychometric curves). Notebook 4 keeps the fixed-duration task; reaction times live here.
 ''')
 code(r'''
@@ -52,17 +52,17 @@ print(budget.describe())
 md(r'''
 ## 1 · The task
 
-`PerceptualDecisionMakingRT-v0`: the agent fixates while the fixation cue is on; the cue goes off when the dots appear (the go signal), and from then on the first choice ends the trial. A choice before the go signal is an **abort** (the trial ends, −0.1), as in the monkeys' task where breaking fixation aborts the trial. Its defaults are chosen for this notebook:
+`PerceptualDecisionMakingRT-v0`: the agent fixates while the fixation cue is on; the cue goes off when the dots appear (the go signal), and from then on the first choice ends the trial. A choice before the go signal is an **abort** (the trial ends, −1), as in the monkeys' task where breaking fixation aborts the trial. Its defaults are chosen for this notebook:
 
 | argument | default | why |
 |---|---|---|
 | `dt` | 20 ms | reaction times in 20 ms bins, not 100 ms |
 | `sigma` | 2 | per-frame noise σ/√dt; a perfect integrator then has a drift of ≈ 11 /s per unit coherence, close to the monkeys' fitted ≈ 10 /s (below) |
 | `timing` | fixation 500 ms, stimulus (deadline) 2000 ms | fixation is the time each trial costs before the evidence; the deadline is above every monkey RT |
-| `rewards` | correct +1, error −2, no choice by the deadline −2, abort −0.1 | an error must cost more than nothing, or guessing at once wins |
+| `rewards` | correct +1, error −3, no choice by the deadline −3, abort −1 | an error must cost enough for waiting to pay off; a miss as much, so that never answering is never safer than guessing; an abort enough that fixation is kept |
 | `abort` | True | fixation is enforced until the go signal |
 
-Why an error costs 2: trials follow one another, so an agent that answers sooner fits more trials into the same time. If an error cost nothing, guessing at the first frame would be the best policy. The docstring (`help(ngym.envs.PerceptualDecisionMakingRT)`) and `benchmarks/README.md` give the measurements behind these choices.
+Why an error costs 3: trials follow one another, so an agent that answers sooner fits more trials into the same time. If an error cost nothing, guessing at the first frame would be the best policy; the higher its cost, the more evidence it pays to gather first. For an ideal integrator of these frames the best policy is a bound, with median decision times from 460 ms at 0 % coherence to 140 ms at 51.2 % (`python tools/rt_reward_rate.py`; with an error cost of 2, 340 to 120 ms). The docstring (`help(ngym.envs.PerceptualDecisionMakingRT)`) and `benchmarks/README.md` (section 5) give the measurements behind these choices.
 ''')
 code(r'''
 env = ngym.make_env("PerceptualDecisionMakingRT-v0")
@@ -101,14 +101,21 @@ Both monkeys go from chance to 100 % correct, their mean reaction time falls by 
 
 ## 3 · The agent
 
-`TRAIN = False` loads the agent shipped with the package (trained by `python tools/train_rt_model.py`, whose JSON records how, and how every seed did); `TRAIN = True` trains one here with the same recipe. The recipe is notebook 2's, with one change, `gamma = 0.995` instead of 0.99: at dt = 20 ms a trial lasts 30–125 steps instead of ~10, and the discount must reach back over them. It also needs more steps (a step is 5× shorter).
+`TRAIN = False` loads the agent shipped with the package (trained by `python tools/train_rt_model.py`, whose JSON records how, and how every seed did); `TRAIN = True` trains one here with the same recipe. The recipe is notebook 2's with four changes (`rts.RT_RECIPE`), all because a trial at dt = 20 ms lasts 30–125 steps instead of ~10:
+
+- `gamma = 0.995` (0.99): the discount must reach back over a whole trial;
+- `n_steps = 256` (64) steps per env between updates, so that a rollout holds several whole trials;
+- `learning_rate = 3e-4` (1e-3), still falling linearly to 0: with 1e-3 the agents drifted back to answering after a few frames;
+- `lstm_forget_bias = 2`: PyTorch starts an LSTM's forget gates near 0.5, so each unit forgets half its memory per step; a bias of 2 starts it as a leaky integrator with a memory of ~8 steps (Gers et al. 2000; Jozefowicz et al. 2015), and training tunes it from there. Without it no agent we trained integrated for more than a few frames.
+
+It also needs more steps (a step is 5× shorter): 400k, about 4 minutes of one CPU core. `benchmarks/README.md` (section 5) measures each design on three seeds.
 ''')
 code(r'''
-TRAIN = False  # True: train your own agent (10-20 minutes of CPU) instead of loading the shipped one
+TRAIN = False  # True: train your own agent (about 4 minutes of CPU) instead of loading the shipped one
 info = pretrained_info("pdm_rt_lstm")
-print("recipe:", {**info["recipe"]}, "| steps:", info["total_timesteps"])
+print("recipe:", info["recipe"], "| steps:", info["total_timesteps"])
 if TRAIN:
-    model, seconds = rts.train_rt_agent(seed=0, total_timesteps=info["total_timesteps"])
+    model, seconds = rts.train_rt_agent(seed=info["seed"], total_timesteps=info["total_timesteps"])
     print(f"trained in {seconds:.0f} s")
 else:
     model = load_pretrained("pdm_rt_lstm")
@@ -303,7 +310,7 @@ md(r'''
 RESULT_PROSE_5
 
 **Exercises.**
-1. Set the error cost to 0 (`rewards={"fail": 0}`) and train: how do the reaction times and the fitted bound change? (`benchmarks/rt_training.py` measures it.)
+1. Set the error cost to 1 (`rewards={"fail": -1, "miss": -1}`) and train: how do the reaction times and the fitted bound change? (`benchmarks/rt_training.py` measures it.)
 2. Shorten the fixation period (the time each trial costs) to 200 ms: the reward-rate-optimal bound drops. Does the agent's?
 3. Fit a collapsing bound (PyDDM's `BoundCollapsingExponential`) and compare the likelihoods: do the agent's slow errors ask for one?
 4. Compare the DDM fitted on 0–12.8 % only with the full fit: is one drift rate per unit coherence enough for the agent?

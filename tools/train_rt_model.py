@@ -1,8 +1,8 @@
 """Train the reaction-time agent shipped as neurogym_lite/models/pdm_rt_lstm.zip (run from the
 repository root), on several seeds, and record how every seed does.
 
-    python tools/train_rt_model.py                 # seeds 0 1 2, ships seed 0
-    python tools/train_rt_model.py --seeds 0 --steps 400000
+    python tools/train_rt_model.py                 # seeds 0 1 2 (two at a time), ships seed 0
+    python tools/train_rt_model.py --seeds 0 --steps 400000 --jobs 1
 
 Each seed is trained with ``neurogym_lite.reaction_times.train_rt_agent`` (notebook 2's recipe with
 ``RT_RECIPE``) on ``PerceptualDecisionMakingRT-v0`` with its defaults, then tested on the monkeys'
@@ -61,6 +61,17 @@ def evaluate(model: Any, num_trials: int = 3000, seed: int = 2024) -> dict[str, 
     }
 
 
+def train_and_evaluate(seed: int, steps: int) -> dict[str, Any]:
+    """One seed, in its own process: train, evaluate, save the model to a temporary file."""
+    import tempfile
+
+    torch.set_num_threads(1)  # a 64-unit LSTM does not gain from threads; on 2 cores they only contend
+    model, seconds = rts.train_rt_agent(seed=seed, total_timesteps=steps)
+    path = Path(tempfile.mkdtemp()) / f"seed{seed}.zip"
+    model.save(path)
+    return {"path": str(path), "result": {"training_seconds": round(seconds, 1), **evaluate(model)}}
+
+
 def ship(model: Any, info: dict[str, Any]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     zip_path = OUT / f"{NAME}.zip"
@@ -75,16 +86,22 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--steps", type=int, default=rts.RT_TOTAL_TIMESTEPS)
     parser.add_argument("--ship", type=int, default=0, help="the seed whose model is shipped")
+    parser.add_argument("--jobs", type=int, default=2, help="seeds trained at once (one process and CPU core each)")
     args = parser.parse_args()
-    torch.set_num_threads(1)  # a 64-unit LSTM does not gain from threads; on 2 cores they only contend
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sb3_contrib import RecurrentPPO
+
     per_seed, shipped = {}, None
-    for seed in args.seeds:
-        model, seconds = rts.train_rt_agent(seed=seed, total_timesteps=args.steps)
-        result = {"training_seconds": round(seconds, 1), **evaluate(model)}
-        per_seed[str(seed)] = result
-        print(f"seed {seed}:", json.dumps(result))
-        if seed == args.ship:
-            shipped = model
+    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=mp.get_context("spawn")) as pool:
+        futures = {seed: pool.submit(train_and_evaluate, seed, args.steps) for seed in args.seeds}
+        for seed, future in futures.items():
+            out = future.result()
+            per_seed[str(seed)] = out["result"]
+            print(f"seed {seed}:", json.dumps(out["result"]))
+            if seed == args.ship:
+                shipped = RecurrentPPO.load(out["path"], device="cpu")
     info = {
         "task": "PerceptualDecisionMakingRT-v0",
         "pass_reward": True,

@@ -10,7 +10,7 @@ import numpy as np
 from neurogym_lite.envs.perceptual_decision_making import PerceptualDecisionMaking
 from neurogym_lite.timing import TimingSpec
 
-DEFAULT_RT_REWARDS: dict[str, float] = {"abort": -0.1, "correct": 1.0, "fail": -2.0, "miss": -2.0}
+DEFAULT_RT_REWARDS: dict[str, float] = {"abort": -1.0, "correct": 1.0, "fail": -3.0, "miss": -3.0}
 DEFAULT_RT_TIMING: dict[str, TimingSpec] = {"fixation": 500, "stimulus": 2000}
 DEFAULT_RT_DT = 20.0
 DEFAULT_RT_SIGMA = 2.0
@@ -52,10 +52,10 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     ## Rewards
     | event                                     | reward (default)             | ends the trial |
     |-------------------------------------------|------------------------------|----------------|
-    | any choice during `fixation` (abort)      | ``rewards['abort']`` (-0.1)  | if ``abort``   |
+    | any choice during `fixation` (abort)      | ``rewards['abort']`` (-1)    | if ``abort``   |
     | the correct choice during `stimulus`      | ``rewards['correct']`` (+1)  | yes            |
-    | a wrong choice during `stimulus`          | ``rewards['fail']`` (-2)     | yes            |
-    | no choice by the deadline                 | ``rewards['miss']`` (-2)     | yes            |
+    | a wrong choice during `stimulus`          | ``rewards['fail']`` (-3)     | yes            |
+    | no choice by the deadline                 | ``rewards['miss']`` (-3)     | yes            |
     | anything else                             | 0                            | no             |
 
     **Fixation is enforced** (``abort=True`` by default): a choice before the go signal ends the
@@ -66,18 +66,22 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     fits more trials, and more reward, into the same time (and ``gamma < 1`` discounts late
     rewards as well). The best policy is then a bound on the accumulated evidence whose height
     grows with the cost of an error and with the time each trial costs anyway (the fixation
-    period). For an ideal integrator, the reward-rate-optimal decision time at 0 % coherence is
-    ~100 ms with ``fail = -1`` and a 200 ms fixation, but ~480 ms with ``fail = -2`` and a 500 ms
-    fixation (the defaults; monkeys: ~480–660 ms, their mean RT at 0 % minus their fitted
-    non-decision time). Whether training finds that bound is another matter (measured in
-    ``benchmarks/README.md``, reaction-time section): notebook 2's recipe with ``gamma = 0.995``
-    and 400k steps gave, on two seeds of three, agents that answer on >= 97 % of trials but after
-    2–4 frames at every coherence (they have not learned to integrate for long), and on the third
-    an agent that never answers: these defaults are not yet robust. With ``fail = -1`` and a 200 ms
-    fixation (200k steps) the agent answers after 2–3 frames. There is no explicit urgency or time cost: the
-    fixation period and the discount are the cost of time. ``miss`` costs as much as an error so
-    that never answering is never safer than guessing; the deadline (2000 ms) lies beyond every
-    reaction time of Roitman & Shadlen's monkeys.
+    period). For an ideal integrator with the defaults, the reward-rate-optimal bound gives median
+    decision times of 460 ms at 0 % coherence and 140 ms at 51.2 %; with ``fail = miss = -2``,
+    340 and 120 ms (``python tools/rt_reward_rate.py``). The monkeys' mean RT at 0 % minus their
+    fitted non-decision time is ~480-660 ms. There is no explicit urgency or time cost: the
+    fixation period and the discount are the cost of time.
+
+    Why these values (measured in ``benchmarks/README.md``, section 5, with
+    :data:`neurogym_lite.reaction_times.RT_RECIPE`):
+
+    - ``fail = -3``: with -2, agents trained longer drifted back to answering after 3-7 frames
+      (the error does not cost enough for waiting to pay off given their imperfect integration);
+    - ``miss = fail``: never answering is never safer than guessing (an earlier design collapsed
+      to never answering);
+    - ``abort = -1``: with NeuroGym's -0.1, 12-15 % of the agents' trials ended with a choice
+      repeated at the first step of the next trial's fixation, nearly free; -1 removes them;
+    - the deadline (2000 ms) lies beyond most reaction times of Roitman & Shadlen's monkeys.
 
     **Time step and noise.** ``dt = 20`` ms measures reaction times in 20 ms bins. The per-step
     noise is ``sigma / sqrt(dt)``, so the evidence per unit time does not depend on ``dt``: a
