@@ -97,7 +97,7 @@ DEFAULTS: dict[str, Any] = _defaults()
 
 # Trial attributes this module writes for its own bookkeeping (not measures).
 _KEY, _CONFIG, _ERROR, _TRACEBACK, _STALE = "run_key", "config", "error", "traceback", "stale"
-_HOST, _PID, _HEARTBEAT, _FILLER = "host", "pid", "heartbeat", "not_a_run"
+_WORKER, _HEARTBEAT, _FILLER, _MEASURES = "worker", "heartbeat", "not_a_run", "measures"
 
 
 def _optuna() -> Any:
@@ -338,7 +338,8 @@ def _alive(pid: int) -> bool:
 def _is_stale(trial: Any, grace_period: float, now: float) -> bool:
     """A RUNNING trial whose worker is gone: a dead pid on this host, or no heartbeat for ``grace_period`` s."""
     attrs = trial.user_attrs
-    if attrs.get(_HOST) == socket.gethostname() and isinstance(attrs.get(_PID), int) and not _alive(attrs[_PID]):
+    worker = attrs.get(_WORKER) or {}
+    if worker.get("host") == socket.gethostname() and isinstance(worker.get("pid"), int) and not _alive(worker["pid"]):
         return True
     beat = attrs.get(_HEARTBEAT)
     if beat is None and trial.datetime_start is not None:
@@ -353,7 +354,8 @@ def _reap_stale(study: Any, grace_period: float) -> int:
     for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
         if not _is_stale(t, grace_period, now):
             continue
-        note = (f"the worker ({t.user_attrs.get(_HOST)}, pid {t.user_attrs.get(_PID)}) stopped without finishing "
+        worker = t.user_attrs.get(_WORKER) or {}
+        note = (f"the worker ({worker.get('host')}, pid {worker.get('pid')}) stopped without finishing "
                 "this run; it is run again")
         try:
             study._storage.set_trial_user_attr(t._trial_id, _STALE, note)
@@ -421,7 +423,8 @@ def objective(trial: Any, *, save_dir: str | None = None, heartbeat_interval: fl
     """The Optuna objective: train and measure the network of the config enqueued in ``trial``
     (:func:`train_and_evaluate`); every measure becomes a user attribute of the trial. Returns
     the accuracy on completed trials (the study's value, not used to steer anything: the configs
-    are given, not sampled). A run that raises is recorded with ``error`` and ``traceback``
+    are given, not sampled). The measures are one user attribute, ``measures`` (a dict), written
+    once: one storage round-trip per run, not one per measure. A run that raises is recorded with ``error`` and ``traceback``
     attributes and re-raised, so that Optuna marks it FAILED."""
     config = trial.user_attrs.get(_CONFIG)
     if config is None:
@@ -430,8 +433,8 @@ def objective(trial: Any, *, save_dir: str | None = None, heartbeat_interval: fl
         trial.set_user_attr(_FILLER, True)
         trial.study.stop()
         raise _optuna().TrialPruned("no config left in the queue")
-    trial.set_user_attr(_HOST, socket.gethostname())
-    trial.set_user_attr(_PID, os.getpid())
+    # One attribute per write: each is a storage round-trip (a transaction on an RDB).
+    trial.set_user_attr(_WORKER, {"host": socket.gethostname(), "pid": os.getpid()})
     save_path = None
     if save_dir is not None:
         save_path = str(Path(save_dir) / f"{trial.user_attrs[_KEY]}.zip")
@@ -442,10 +445,9 @@ def objective(trial: Any, *, save_dir: str | None = None, heartbeat_interval: fl
             trial.set_user_attr(_ERROR, f"{type(e).__name__}: {e}")
             trial.set_user_attr(_TRACEBACK, traceback.format_exc(limit=20))
             raise
-    for key, value in out.items():
-        trial.set_user_attr(key, value)
     if save_path is not None:
-        trial.set_user_attr("model_path", save_path)
+        out["model_path"] = save_path
+    trial.set_user_attr(_MEASURES, out)
     return out["accuracy"] if math.isfinite(out["accuracy"]) else 0.0
 
 
@@ -480,7 +482,7 @@ def run_worker(storage: Any, study_name: str, *, save_dir: str | None = None, he
     study.optimize(run, catch=(Exception,), callbacks=[next_or_stop])
 
 
-def _worker_process(storage: str, study_name: str, save_dir: str | None, heartbeat_interval: float,
+def _worker_process(storage: Any, study_name: str, save_dir: str | None, heartbeat_interval: float,
                     grace_period: float) -> None:
     import torch
 
@@ -605,16 +607,15 @@ def results(storage: Any, study_name: str = "population") -> Any:
     study = load_study(storage, study_name)
     rows = []
     prefixes = {"accuracy_by_coh": "accuracy", "ideal_by_coh": "ideal", "z_vs_ideal_by_coh": "z", "n_by_coh": "n"}
-    skip = {_CONFIG, _TRACEBACK, _HEARTBEAT, _FILLER, _STALE, _ERROR, _KEY}
     for t in study.get_trials(deepcopy=False):
         attrs = t.user_attrs
         if _CONFIG not in attrs:
             continue  # a queue-race filler, not a run
+        worker = attrs.get(_WORKER) or {}
         row: dict[str, Any] = {"number": t.number, "state": t.state.name, "run_key": attrs[_KEY],
-                               "error": attrs.get(_ERROR, attrs.get(_STALE, "")), **attrs[_CONFIG]}
-        for key, value in attrs.items():
-            if key in skip:
-                continue
+                               "error": attrs.get(_ERROR, attrs.get(_STALE, "")),
+                               "host": worker.get("host"), "pid": worker.get("pid"), **attrs[_CONFIG]}
+        for key, value in (attrs.get(_MEASURES) or {}).items():
             if key in prefixes:
                 row.update({f"{prefixes[key]}@{c}": v for c, v in value.items()})
             else:
@@ -634,23 +635,26 @@ def _main(argv: Sequence[str] | None = None) -> None:
     for p in (w, e, r):
         p.add_argument("--storage", required=True, help="journal file path, or an RDB URL")
         p.add_argument("--study", required=True, help="study name")
+        p.add_argument("--lock", choices=("symlink", "open"), default="symlink",
+                       help="journal file lock: symlink (NFS v2+, default) or open (O_EXCL, NFS v3+)")
     w.add_argument("--save-dir", default=None, help="save each trained model here")
     w.add_argument("--heartbeat", type=float, default=30.0, help="seconds between heartbeats")
     w.add_argument("--grace", type=float, default=120.0, help="seconds without heartbeat before a run is retried")
     e.add_argument("--configs", required=True, help="a JSON file holding a list of config dicts")
     r.add_argument("--out", default="-", help="CSV file (default: standard output)")
     args = parser.parse_args(argv)
+    storage = args.storage if "://" in args.storage or args.lock == "symlink" else make_storage(args.storage, lock="open")
     if args.command == "worker":
-        _worker_process(args.storage, args.study, args.save_dir, args.heartbeat, args.grace)
+        _worker_process(storage, args.study, args.save_dir, args.heartbeat, args.grace)
     elif args.command == "enqueue":
         configs = json.loads(Path(args.configs).read_text())
         if not isinstance(configs, list) or not configs:
             raise SystemExit(f"{args.configs} must hold a non-empty JSON list of config dicts")
         checked = [_check_config(c, i) for i, c in enumerate(configs)]
-        study = load_study(args.storage, args.study, create=True)
+        study = load_study(storage, args.study, create=True)
         print(f"enqueued {_enqueue_missing(study, checked, retry_failed=False)} of {len(checked)} configs")
     else:
-        frame = results(args.storage, args.study)
+        frame = results(storage, args.study)
         frame.to_csv(args.out if args.out != "-" else sys.stdout, index=False)
 
 

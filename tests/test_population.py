@@ -123,8 +123,7 @@ def test_a_run_without_heartbeat_on_another_node_is_retried_a_live_one_is_not(tm
     population._main(["enqueue", "--storage", str(storage), "--study", "n", "--configs", str(tmp_path / "c.json")])
     study = load_study(storage, "n")
     trial = study.ask()  # a worker on another node took it
-    trial.set_user_attr("host", "another-node")
-    trial.set_user_attr("pid", 1)
+    trial.set_user_attr("worker", {"host": "another-node", "pid": 1})
     trial.set_user_attr("heartbeat", time.time())
     frame = run_population([config], storage, "n", n_workers=1, heartbeat_interval=1, grace_period=10)
     assert frame.state.tolist() == ["RUNNING"]  # alive there: left alone
