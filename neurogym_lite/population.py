@@ -51,6 +51,7 @@ __all__ = [
     "measure",
     "objective",
     "results",
+    "run_key",
     "run_population",
     "run_worker",
     "train_and_evaluate",
@@ -139,6 +140,12 @@ def _check_config(config: Any, index: int | None = None) -> dict[str, Any]:
 def _run_key(config: Mapping[str, Any]) -> str:
     """A short name of a complete config: two configs with the same key are the same run."""
     return hashlib.sha1(json.dumps(dict(config), sort_keys=True).encode()).hexdigest()[:12]
+
+
+def run_key(config: Mapping[str, Any]) -> str:
+    """The ``run_key`` of a config (its defaults filled in): the column of :func:`results` that says
+    which rows ran it, e.g. ``frame[frame.run_key.isin([run_key(c) for c in configs])]``."""
+    return _run_key(_check_config(config))
 
 
 def grid(**axes: Sequence[Any]) -> list[dict[str, Any]]:
@@ -514,6 +521,8 @@ def run_population(
     processes (fresh interpreters, never a fork under torch), each running :func:`run_worker` with torch on one
     thread. Each network's measures are stored as it finishes, so an interrupted run loses only
     the networks in progress. ``save_dir``: save each trained model there as ``<run_key>.zip``.
+    The worker processes' output (Optuna's log, warnings) goes to ``<journal>.log`` beside a
+    journal file (to this process's output for an RDB URL).
     """
     optuna = _optuna()
     # Everything is checked before the study is touched: bad input leaves nothing behind.
@@ -563,19 +572,25 @@ def run_population(
                    study_name, "--heartbeat", str(heartbeat_interval), "--grace", str(grace_period)]
             if save_dir is not None:
                 cmd += ["--save-dir", save_dir]
-            procs = [subprocess.Popen(cmd) for _ in range(min(n_workers, waiting))]
-            try:
-                codes = [p.wait() for p in procs]
-            finally:  # interrupted (KeyboardInterrupt): stop the workers; their runs are retried next time
-                for p in procs:
-                    if p.poll() is None:
-                        p.terminate()
-                        p.wait()
+            # The workers' own output (Optuna's log of each run, warnings, a failed run's traceback, which
+            # is also in the study) goes to a file beside the journal, not into the caller's notebook.
+            log_path = None if "://" in spec else Path(spec + ".log")
+            with contextlib.ExitStack() as stack:
+                log = stack.enter_context(open(log_path, "ab")) if log_path else None
+                procs = [subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT if log else None)
+                         for _ in range(min(n_workers, waiting))]
+                try:
+                    codes = [p.wait() for p in procs]
+                finally:  # interrupted (KeyboardInterrupt): stop the workers; their runs are retried next time
+                    for p in procs:
+                        if p.poll() is None:
+                            p.terminate()
+                            p.wait()
             bad = [c for c in codes if c != 0]
             if bad:
-                raise RuntimeError(f"{len(bad)} of {len(procs)} worker processes exited with codes {bad} (their "
-                                   "error is above, or in the terminal running Jupyter); the runs they finished are "
-                                   "stored; run again to redo the others")
+                where = f"in {log_path}" if log_path else "above"
+                raise RuntimeError(f"{len(bad)} of {len(procs)} worker processes exited with codes {bad} (their output "
+                                   f"is {where}); the runs they finished are stored; run again to redo the others")
     return results(spec, study_name)
 
 

@@ -38,12 +38,12 @@ def engine_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("population")
     configs = [{"seed": 0, **TINY}, {"seed": 1, **TINY}, {"seed": 2, "lstm_hidden_size": 0, **TINY}]
     frame = run_population(configs, folder / "engine.journal", "engine", n_workers=2)
-    return configs, frame
+    return configs, frame, folder
 
 
 @pytest.mark.slow
 def test_same_seed_same_network_serially_and_through_the_engine(engine_run):
-    configs, frame = engine_run
+    configs, frame, _ = engine_run
     for config in configs[:2]:
         serial = train_and_evaluate(config)
         row = frame[frame.seed == config["seed"]].iloc[0]
@@ -58,16 +58,18 @@ def test_same_seed_same_network_serially_and_through_the_engine(engine_run):
 
 @pytest.mark.slow
 def test_a_run_that_raises_is_recorded_failed_and_the_others_finish(engine_run):
-    _, frame = engine_run
+    _, frame, folder = engine_run
     assert frame.state.tolist() == ["COMPLETE", "COMPLETE", "FAIL"]
     assert "hidden_size must be greater than zero" in frame.error[2]
+    # the workers' own log (Optuna's report of the failure) is beside the journal, not in the caller's output
+    assert "hidden_size must be greater than zero" in (folder / "engine.journal.log").read_text()
     assert frame.error[0] == frame.error[1] == ""
     assert frame.accuracy[:2].notna().all()
 
 
 @pytest.mark.slow
 def test_each_worker_is_another_process_with_torch_on_one_thread(engine_run):
-    _, frame = engine_run
+    _, frame, _ = engine_run
     done = frame[frame.state == "COMPLETE"]
     assert (done.torch_threads == 1).all()
     assert os.getpid() not in set(done.pid)
