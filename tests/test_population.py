@@ -163,3 +163,20 @@ def test_grid_is_every_combination_seed_fastest():
         {"seed": 0, "learning_rate": 3e-3}, {"seed": 1, "learning_rate": 3e-3}]
     with pytest.raises(ValueError, match="has no values"):
         grid(seed=[])
+
+
+@pytest.mark.slow
+def test_measure_gives_the_shipped_networks_recorded_evaluation():
+    """measure() is notebook 3's evaluation: on the shipped network it reproduces what its JSON recorded."""
+    from neurogym_lite.population import measure
+    from neurogym_lite.pretrained import load_pretrained, pretrained_info
+
+    recorded = pretrained_info()["evaluation"]
+    got = measure(load_pretrained(), {"eval_trials": recorded["num_trials"], "eval_seed": recorded["seed"]})
+    for c, acc in recorded["accuracy_by_coh"].items():
+        assert abs(got["accuracy_by_coh"][f"{float(c):g}"] - acc) < 1e-4
+        assert abs(got["z_vs_ideal_by_coh"][f"{float(c):g}"] - recorded["z_vs_ideal_by_coh"][c]) < 0.01
+    assert abs(got["fix_break_rate"] - recorded["fixation_break_rate"]) < 1e-5
+    assert abs(got["p_choice1_at_0"] - recorded["p_choice1_at_0"]) < 1e-4
+    assert got["meets_criterion"] == recorded["meets_criterion"]
+    assert 0 < got["threshold"] < 10 and abs(got["bias"]) < 2 and got["fit_error"] == ""
