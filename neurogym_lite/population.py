@@ -195,7 +195,8 @@ def measure(model: Any, config: Mapping[str, Any]) -> dict[str, Any]:
     Coherence by coherence (keys are coherences in %, as strings so that they survive JSON):
     ``accuracy_by_coh`` (completed trials, fixation breaks left out as in the monkey studies),
     ``ideal_by_coh`` (the ideal observer), ``z_vs_ideal_by_coh`` and ``n_by_coh``; then
-    ``fix_break_rate``, ``p_choice1_at_0`` and ``meets_criterion`` (:func:`~neurogym_lite.training.monkey_criteria`),
+    ``no_choice_rate`` (completed trials that ran out without a choice), ``fix_break_rate``,
+    ``p_choice1_at_0`` and ``meets_criterion`` (:func:`~neurogym_lite.training.monkey_criteria`),
     and the signed psychometric function (probit with lapses, no bootstrap): ``threshold`` and
     ``bias`` in % coherence, ``efficiency`` = (ideal sigma / sigma)^2. Measures that cannot be
     computed (an untrained network that never completes a trial) are NaN, with ``fit_error``.
@@ -228,6 +229,8 @@ def measure(model: Any, config: Mapping[str, Any]) -> dict[str, Any]:
         "z_vs_ideal_by_coh": by_coh(crit["z_vs_ideal"]),
         "n_by_coh": {f"{c:g}": int(np.sum(done & (result.cohs == c))) for c in crit["accuracy_by_coh"]},
         "fix_break_rate": crit["fix_break_rate"],
+        # completed trials that ran out without a choice: a network that holds fixation and never answers
+        "no_choice_rate": float(np.mean(result.choices[done] == 0)) if done.any() else math.nan,
         "p_choice1_at_0": crit["p_choice1_at_0"],
         "meets_criterion": crit["meets_criterion"],
         "threshold": math.nan, "bias": math.nan, "efficiency": math.nan, "fit_error": "",
