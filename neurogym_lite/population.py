@@ -368,6 +368,8 @@ def _reap_stale(study: Any, grace_period: float) -> int:
         note = (f"the worker ({worker.get('host')}, pid {worker.get('pid')}) stopped without finishing "
                 "this run; it is run again")
         try:
+            # Optuna has no public call to fail another process's trial (fail_stale_trials needs its RDB
+            # heartbeat), hence the storage itself; both calls are part of its BaseStorage interface.
             study._storage.set_trial_user_attr(t._trial_id, _STALE, note)
             study._storage.set_trial_state_values(t._trial_id, optuna.trial.TrialState.FAIL)
         except Exception:  # another worker reaped it first (the trial is finished): nothing to do
