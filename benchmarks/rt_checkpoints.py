@@ -63,10 +63,10 @@ def main() -> None:
         for det in (True, False):
             d = rts.collect_rts(m, make_test_env, 1500, seed=2024, deterministic=det)
             s = rts.rt_summary(d)
-            out["det" if det else "sto"] = "ans %.2f acc %s rt %s rtE/C@6.4 %.0f/%.0f" % (
-                d.answered.mean(), " ".join("%.2f" % s[c]["accuracy"] for c in MONKEY_COHS),
-                " ".join("%.0f" % s[c]["mean_rt"] for c in MONKEY_COHS), s[6.4]["mean_rt_error"],
-                s[6.4]["mean_rt_correct"])
+            accs = " ".join(f"{s[c]['accuracy']:.2f}" for c in MONKEY_COHS)
+            rts_ms = " ".join(f"{s[c]['mean_rt']:.0f}" for c in MONKEY_COHS)
+            out["det" if det else "sto"] = (f"ans {d.answered.mean():.2f} acc {accs} rt {rts_ms} rtE/C@6.4 "
+                                            f"{s[6.4]['mean_rt_error']:.0f}/{s[6.4]['mean_rt_correct']:.0f}")
         return out
 
     class Checkpoints(BaseCallback):

@@ -154,14 +154,16 @@ rho_acc, rho_rt = stats.spearmanr(cohs, acc)[0], stats.spearmanr(cohs, mean_rt)[
 print(f"rank correlation with coherence: accuracy {rho_acc:+.2f}, mean RT {rho_rt:+.2f};"
       f" mean RT at 0 % minus at 51.2 %: {mean_rt[0] - mean_rt[-1]:.0f} ms")
 assert abs(acc[0] - 0.5) < 0.05 and acc[-1] > 0.95 and rho_acc > 0.9, "accuracy rises from chance to > 95 %"
-assert rho_rt < -0.9, "mean RT falls with coherence"
+assert rho_rt < -0.8, "mean RT falls with coherence"
 assert mean_rt[0] - mean_rt[-1] > 200, "over more than 200 ms"
 assert summary[0.0]["median_rt"] / data.dt >= 10, "median RT at 0 % is at least 10 frames"
 assert all(s > 0 for s in skew.values()), "RT distributions are right-skewed"
-assert err_rt.mean() > ok_rt.mean(), "errors are slower than correct responses at low coherence"
+assert abs(err_rt.mean() - ok_rt.mean()) < 60, "errors take about as long as correct responses at low coherence"
 ''')
 md(r'''
-RESULT_PROSE_1
+**What the agent does.** It answers on every trial, and its accuracy rises from chance at 0 % to ~99 % at 51.2 %, while its mean reaction time falls with coherence, from about 410 ms to about 150 ms: a range of ~260 ms, decided over 7 to 14 frames at the median, not one or two. So it does not answer at a fixed time: it waits longer when the evidence is weak, as a bounded accumulator does. Its RT distributions are right-skewed at every coherence, like the monkeys'. Its errors at 3.2–12.8 % are slower than its correct responses, but only by ~10 ms and not significantly (the Mann-Whitney test above); monkey 2's errors there are ~100 ms slower, monkey 1's ~10–100 ms.
+
+This is one of three trained seeds: `python tools/train_rt_model.py` trains seeds 0, 1 and 2 and records each one's results in the shipped model's JSON (printed at the end of this notebook); `benchmarks/README.md` (section 5) has the table.
 ''')
 md(r'''
 ## 4 · A drift-diffusion model of the agent
@@ -205,13 +207,13 @@ plt.show()
 md(r'''
 **Time mapping.** The agent has no eye to move and sees its first frame 20 ms after onset, so its non-decision time is not a monkey's. We shift the agent's reaction times (and its model's) by the difference between the monkeys' mean fitted non-decision time and the agent's: only the *decision* times are compared.
 
-RESULT_PROSE_2
+**Against the monkeys.** The shapes agree: chance at 0 %, ~100 % at 51.2 %, mean RT falling steadily with coherence. The differences, read off the printout and the figure: the agent is as accurate as the monkeys at 0–6.4 % but less accurate at 12.8 % (0.82 against 0.93–0.95), and its decision times are shorter (after the shift, ~640 ms at 0 % against 790–850 ms). The DDM says why: the agent's drift per unit coherence, $k$, is the monkeys' (~10 /s: it extracts as much evidence per unit time from these dots as they do from theirs), but its bound is lower (0.62 against 0.75–0.88): it trades accuracy for speed more than they do. Its non-decision time is ~20 ms (one frame to see the dots and none to move an eye) against their 190–310 ms, hence the shift. Where the bound sits is set by the rewards: the ideal integrator's best bound with these rewards gives median decision times of 460 ms at 0 % coherence (section 1), longer than the agent's 280 ms.
 ''')
 code(r'''
 fig, axes = plt.subplots(2, len(cohs), figsize=(14, 5), sharex=True)
 bins = np.arange(0, 2000 + data.dt, 2 * data.dt)
 for j, c in enumerate(cohs):
-    for i, (label, sel, sign) in enumerate((("correct", data.correct, 1), ("error", ~data.correct, 1))):
+    for i, (label, sel) in enumerate((("correct", data.correct), ("error", ~data.correct))):
         ax = axes[i, j]
         rt_c = data.rt[(data.coh == c) & ans & sel]
         n_all = ((data.coh == c) & ans).sum()
@@ -230,13 +232,30 @@ fig.suptitle("Agent's reaction-time distributions (bars) and the fitted DDM's (b
 fig.tight_layout()
 plt.show()
 ''')
+code(r'''
+# Modes of the RT distribution at 0-6.4 % coherence: peaks of a 40 ms histogram smoothed over 3 bins
+# (at least a fifth of the highest), for the agent and for its fitted DDM's predicted density.
+def modes(t, density):
+    smooth = np.convolve(density, np.ones(3) / 3, "same")
+    return [float(t[i]) for i in range(1, len(smooth) - 1)
+            if smooth[i] >= smooth[i - 1] and smooth[i] > smooth[i + 1] and smooth[i] > 0.2 * smooth.max()]
+
+low_rt = data.rt[ans & (data.coh <= 6.4)]
+edges = np.arange(0, 2000 + 40, 40)
+agent_modes = modes(edges[:-1] + 20, np.histogram(low_rt, bins=edges)[0])
+model_density = sum(pred[c]["pdf_correct"] + pred[c]["pdf_error"] for c in cohs if c <= 6.4)
+model_modes = modes(pred[0.0]["t"], model_density)
+print(f"agent: modes at {agent_modes} ms; fitted DDM: {np.round(model_modes).tolist()} ms")
+assert min(agent_modes) < 300 and max(agent_modes) > 500, "the agent's low-coherence RTs have a fast and a slow mode"
+assert len(model_modes) == 1, "the DDM's have one"
+''')
 md(r'''
-RESULT_PROSE_3
+**Not a drift-diffusion process.** The fitted model matches the agent's accuracy and mean RTs (the printout above), but not the *shape* of its RT distributions: at low coherence they have two modes, a fast one near 200 ms and a slow one near 700–800 ms (the cell below finds them), where the DDM, and the monkeys, have a single right-skewed one. Some trials are decided early; in the others the agent seems to wait until a time of its own and then commit — the signature of an urgency signal or a collapsing bound, not of a fixed bound on the evidence. Exercise 3 tests a collapsing bound.
 ''')
 md(r'''
 ## 5 · The neurons
 
-Roitman & Shadlen (2002, Figs. 7–9) averaged LIP responses over trials in which the monkey chose the target in the neuron's response field: aligned to motion onset, the activity ramps up faster for stronger motion; aligned to the saccade, the curves for all coherences converge on a common level about 70 ms before the eye moves — the signature of a bound. We record the agent's LSTM hidden states with `ngym.run_env` and do the same with the network's most choice-selective units.
+Roitman & Shadlen (2002, Figs. 7–9) averaged LIP responses over trials in which the monkey chose the target in the neuron's response field: aligned to motion onset, the activity ramps up faster for stronger motion; aligned to the saccade, the curves for all coherences reach a similar level shortly before the eye moves (compared in the 40 ms ending 30 ms before the saccade): "a threshold level of LIP activity appears to mark the completion of the decision process" (their abstract). We record the agent's LSTM hidden states with `ngym.run_env` and do the same with the network's most choice-selective units.
 ''')
 code(r'''
 N_NEURO = budget.pick(1500, 400)
@@ -302,15 +321,37 @@ print(f"level one step before the response: {np.round(at_resp, 2).tolist()} (ran
 print(f"level 100 ms after onset:           {np.round(early, 2).tolist()} (range {np.ptp(early):.2f})")
 ''')
 md(r'''
-RESULT_PROSE_4
+**The neurons.** The agent's most choice-selective units behave like LIP neurons in two respects and not in a third. Aligned to motion onset, they ramp toward the chosen direction, and faster for stronger motion (initial slopes above: about 0.05–0.08 per 100 ms up to 12.8 %, 0.10 at 25.6 %, 0.18 at 51.2 %). Aligned to the response, they all rise to a similar level just before the choice: the spread across coherences there (0.06) is less than half the spread 100 ms after onset (0.16). But the convergence is incomplete: one step before the choice the order of the curves still follows coherence (0.20 at 0 % to 0.26 at 51.2 %), where LIP responses reach the same level whatever the motion strength (Roitman & Shadlen 2002, Fig. 7).
+''')
+md(r'''
+## 6 · Three seeds
+
+One agent is one draw of the training. `tools/train_rt_model.py` trained the recipe with seeds 0, 1 and 2 and tested each on 3,000 trials of these six coherences; the shipped agent is seed 0, and the JSON beside it keeps every seed's results.
+''')
+code(r'''
+def like_this_one(r):
+    """accuracy from chance to > 95 %, mean RT falling by > 200 ms, median RT at 0 % >= 10 frames"""
+    c = r["checks"]
+    return c["accuracy_rises"] and c["rt_range_ms"] > 200 and c["median_rt_0_at_least_10_frames"] and r["answered"] > 0.95
+
+print("seed  answered  p correct at 0 / 6.4 / 51.2 %    mean RT at 0 / 51.2 % (ms)   like the shipped agent")
+for seed, r in info["per_seed"].items():
+    a, t = r["accuracy_by_coh"], r["mean_rt_by_coh"]
+    print(f"{seed:>4}  {r['answered']:.3f}     {a['0.0']:.2f} / {a['6.4']:.2f} / {a['51.2']:.2f}"
+          f"               {t['0.0']:4.0f} / {t['51.2']:4.0f}               {like_this_one(r)}")
+n_like = sum(like_this_one(r) for r in info["per_seed"].values())
+assert n_like == 2 and len(info["per_seed"]) == 3, "two of three seeds give an agent like the shipped one"
 ''')
 md(r'''
 ## Summary and exercises
 
-RESULT_PROSE_5
+- With a time step of 20 ms, an error that costs three times a correct answer's reward, and four changes to notebook 2's recipe (the longest-reaching being a forget-gate bias that starts the LSTM as an integrator), an LSTM trained by RL answers the random-dots task whenever it is ready: accuracy rises and reaction time falls with coherence, over ~260 ms.
+- A drift-diffusion model fits its choices and mean RTs with the monkeys' drift rate and a lower bound, and misses the two modes of its RT distributions.
+- Its choice-selective units ramp faster for stronger motion and nearly converge before the response, as LIP neurons do.
+- Training is not yet robust: of three seeds of the recipe, two give agents like this one and one does not (the JSON below).
 
 **Exercises.**
-1. Set the error cost to 1 (`rewards={"fail": -1, "miss": -1}`) and train: how do the reaction times and the fitted bound change? (`benchmarks/rt_training.py` measures it.)
+1. Set the error cost to 1 (`rewards={"fail": -1, "miss": -1}`) and train: how do the reaction times and the fitted bound change? (`benchmarks/rt_checkpoints.py` trains one design and tests it as it learns.)
 2. Shorten the fixation period (the time each trial costs) to 200 ms: the reward-rate-optimal bound drops. Does the agent's?
 3. Fit a collapsing bound (PyDDM's `BoundCollapsingExponential`) and compare the likelihoods: do the agent's slow errors ask for one?
 4. Compare the DDM fitted on 0–12.8 % only with the full fit: is one drift rate per unit coherence enough for the agent?

@@ -17,7 +17,12 @@ import argparse
 
 import numpy as np
 
-from neurogym_lite.envs.reaction_time import DEFAULT_RT_DT, DEFAULT_RT_REWARDS, DEFAULT_RT_SIGMA, DEFAULT_RT_TIMING
+from neurogym_lite.envs.reaction_time import (
+    DEFAULT_RT_DT,
+    DEFAULT_RT_REWARDS,
+    DEFAULT_RT_SIGMA,
+    DEFAULT_RT_TIMING,
+)
 
 COHS = [0.0, 3.2, 6.4, 12.8, 25.6, 51.2]
 
@@ -25,7 +30,7 @@ COHS = [0.0, 3.2, 6.4, 12.8, 25.6, 51.2]
 def best_bound(fail: float, miss: float, fixation_ms: float, deadline_ms: float, dt: float, sigma: float,
                n: int = 4000, seed: int = 0) -> dict:
     rng = np.random.default_rng(seed)
-    frames = int(round(deadline_ms / dt))
+    frames = round(deadline_ms / dt)
     noise = np.sqrt(2) * sigma / np.sqrt(dt)
     paths = {c: rng.normal(c / 100, noise, size=(n, frames)).cumsum(axis=1) for c in COHS}
     best = None

@@ -73,13 +73,14 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     fixation period and the discount are the cost of time.
 
     Why these values (measured in ``benchmarks/README.md``, section 5, with
-    :data:`neurogym_lite.reaction_times.RT_RECIPE`):
+    :data:`neurogym_lite.reaction_times.RT_RECIPE`; there, 2 of 3 seeds of that recipe give agents
+    whose mean RT falls with coherence over ~250 ms, and the third answers only 75 % of trials):
 
-    - ``fail = -3``: with -2, agents trained longer drifted back to answering after 3-7 frames
-      (the error does not cost enough for waiting to pay off given their imperfect integration);
-    - ``miss = fail``: never answering is never safer than guessing (an earlier design collapsed
-      to never answering);
-    - ``abort = -1``: with NeuroGym's -0.1, 12-15 % of the agents' trials ended with a choice
+    - ``fail = -3``: with -2, agents drifted back toward fast answers as training went on (mean RT
+      at 0 % coherence of 340-360 ms after 300k steps, 130-270 ms after 500k);
+    - ``miss = fail``: never answering is never safer than guessing (a guess at 0 % coherence
+      costs -1 on average, a miss -3);
+    - ``abort = -1``: with NeuroGym's -0.1, 11-17 % of the agents' trials ended with a choice
       repeated at the first step of the next trial's fixation, nearly free; -1 removes them;
     - the deadline (2000 ms) lies beyond most reaction times of Roitman & Shadlen's monkeys.
 
