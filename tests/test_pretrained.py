@@ -106,3 +106,12 @@ def test_only_the_known_harmless_load_warnings_are_silenced(monkeypatch):
         warnings.simplefilter("always")
         pretrained.load_pretrained()
     assert [str(w.message) for w in caught] == ["Could not deserialize object policy_kwargs. Exception: something else"]
+
+
+def test_the_shipped_reaction_time_agent_loads_and_records_every_seed():
+    info = pretrained.pretrained_info("pdm_rt_lstm")
+    env = pretrained.make_pretrained_env("pdm_rt_lstm")
+    assert env.unwrapped.spec.id == "PerceptualDecisionMakingRT-v0" and env.observation_space.shape == (4,)
+    model = pretrained.load_pretrained("pdm_rt_lstm")
+    assert model.policy.lstm_actor.hidden_size == info["recipe"]["lstm_hidden_size"]
+    assert sorted(info["per_seed"]) == ["0", "1", "2"] and info["seed"] == 0
