@@ -65,8 +65,9 @@ def test_a_missing_file_is_named(models):
     (models / "pdm_lstm.json").unlink()
     with pytest.raises(FileNotFoundError, match=r"models/pdm_lstm\.json is missing"):
         pretrained.load_pretrained()
-    with pytest.raises(ValueError, match=r"no pretrained model named 'other'; available: \[\]"):
+    with pytest.raises(ValueError, match=r"no pretrained model named 'other'; available: \[") as err:
         pretrained.load_pretrained("other")
+    assert "'pdm_lstm'" not in str(err.value)  # a model without its JSON is not offered
 
 
 @pytest.mark.parametrize("bad", ["../models/pdm_lstm", "pdm_lstm.zip", "/tmp/pdm_lstm", ""])
@@ -78,11 +79,11 @@ def test_a_path_is_refused(bad):
 
 
 def test_a_new_model_is_shipped_by_dropping_its_two_files(models):
-    shutil.copy(models / "pdm_lstm.zip", models / "pdm_rt_lstm.zip")
-    shutil.copy(models / "pdm_lstm.json", models / "pdm_rt_lstm.json")
-    assert pretrained.available() == ["pdm_lstm", "pdm_rt_lstm"]
-    assert pretrained.load_pretrained("pdm_rt_lstm").policy is not None
-    assert pretrained.make_pretrained_env("pdm_rt_lstm").observation_space.shape == (4,)
+    shutil.copy(models / "pdm_lstm.zip", models / "my_lstm.zip")
+    shutil.copy(models / "pdm_lstm.json", models / "my_lstm.json")
+    assert pretrained.available() == ["my_lstm", "pdm_lstm", "pdm_rt_lstm"]
+    assert pretrained.load_pretrained("my_lstm").policy is not None
+    assert pretrained.make_pretrained_env("my_lstm").observation_space.shape == (4,)
 
 
 def test_only_the_known_harmless_load_warnings_are_silenced(monkeypatch):

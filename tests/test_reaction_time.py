@@ -181,4 +181,4 @@ def test_default_abort_ends_the_trial_on_an_early_choice():
     env = gym.make("PerceptualDecisionMakingRT-v0")
     env.reset(seed=0)
     _, reward, _, _, info = env.step(1)
-    assert info["new_trial"] and reward == -0.1 and info["trial"]["rt"] is None
+    assert info["new_trial"] and reward == -1.0 and info["trial"]["rt"] is None
