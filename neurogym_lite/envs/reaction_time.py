@@ -73,8 +73,8 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     fixation period and the discount are the cost of time.
 
     Why these values (measured in ``benchmarks/README.md``, section 5, with
-    :data:`neurogym_lite.reaction_times.RT_RECIPE`; there, 2 of 3 seeds of that recipe give agents
-    whose mean RT falls with coherence over ~250 ms, and the third answers only 75 % of trials):
+    :data:`neurogym_lite.reaction_times.RT_RECIPE`; there, all 3 seeds of that recipe give agents
+    whose accuracy rises from chance to ~100 % and whose mean RT falls with coherence, by 220-460 ms):
 
     - ``fail = -3``: with -2, agents drifted back toward fast answers as training went on (mean RT
       at 0 % coherence of 340-360 ms after 300k steps, 130-270 ms after 500k);
