@@ -42,7 +42,7 @@ __all__ = [
 #: - ``lstm_forget_bias`` 2: the LSTM starts as a leaky integrator with a ~8-step memory instead of
 #:   ~2 (:func:`neurogym_lite.training.set_forget_bias`); without it no agent integrated for long.
 RT_RECIPE: dict[str, Any] = {"gamma": 0.998, "n_steps": 256, "learning_rate": 3e-4, "lstm_forget_bias": 2.0}
-#: Training steps of the reaction-time agent (tools/train_rt_model.py): ~4 min of one CPU core.
+#: Training steps of the reaction-time agent (tools/train_rt_model.py): ~3-4 min of one CPU core.
 RT_TOTAL_TIMESTEPS = 400_000
 
 
