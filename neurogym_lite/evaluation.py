@@ -67,25 +67,36 @@ def _numbers(name: str, value: Any) -> np.ndarray:
 
 
 @contextlib.contextmanager
-def _torch_for_evaluation(seed: int, *, seed_sampling: bool) -> Iterator[None]:
-    """One torch thread (a small LSTM run step by step is several times faster on one thread,
-    most of all on a busy machine) and, for sampled actions, torch's RNG seeded from ``seed``;
-    both undone on exit, so the caller's thread setting and global RNG state are unchanged."""
+def _one_torch_thread() -> Iterator[None]:
+    """Torch on one thread inside the block, the caller's setting restored on exit. A small LSTM
+    run step by step is several times faster on one thread, most of all on a busy machine; the
+    population's worker processes train on one thread each for the same reason."""
     try:
         import torch
     except ImportError:  # pragma: no cover - torch comes with stable-baselines3
         yield
         return
     threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+@contextlib.contextmanager
+def _torch_for_evaluation(seed: int, *, seed_sampling: bool) -> Iterator[None]:
+    """One torch thread (:func:`_one_torch_thread`) and, for sampled actions, torch's RNG seeded
+    from ``seed``; both undone on exit, so the caller's thread setting and global RNG state are
+    unchanged."""
     with contextlib.ExitStack() as stack:
         if seed_sampling:
+            import torch
+
             stack.enter_context(torch.random.fork_rng(devices=[]))
             torch.manual_seed(seed)
-        torch.set_num_threads(1)
-        try:
-            yield
-        finally:
-            torch.set_num_threads(threads)
+        stack.enter_context(_one_torch_thread())
+        yield
 
 
 @dataclass

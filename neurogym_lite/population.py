@@ -176,18 +176,6 @@ def _make_env_factory(config: Mapping[str, Any]) -> Any:
                              sigma=config["sigma"])
 
 
-@contextlib.contextmanager
-def _one_torch_thread() -> Iterator[None]:
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
-
-
 def measure(model: Any, config: Mapping[str, Any]) -> dict[str, Any]:
     """What notebooks 3 and 4 measure on the shipped network, on ``eval_trials`` fresh trials of
     the config's task (seeded from ``eval_seed``; most likely actions; LSTM state carried).
@@ -262,6 +250,7 @@ def train_and_evaluate(config: Mapping[str, Any], save_path: str | os.PathLike[s
     """
     import torch
 
+    from neurogym_lite.evaluation import _one_torch_thread
     from neurogym_lite.training import make_model, make_vec_env
 
     config = _check_config(config)
@@ -566,6 +555,8 @@ def run_population(
     waiting = _waiting(study)
     if waiting:
         if n_workers == 1:
+            from neurogym_lite.evaluation import _one_torch_thread
+
             with _one_torch_thread(), _quiet_optuna():
                 run_worker(study._storage, study_name, save_dir=save_dir, heartbeat_interval=heartbeat_interval,
                            grace_period=grace_period, quiet=False)
