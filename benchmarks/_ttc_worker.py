@@ -23,7 +23,7 @@ def build_overrides(raw: dict[str, Any]) -> dict[str, Any]:
     overrides = json.loads(json.dumps(raw))
     pk = overrides.get("policy_kwargs", {})
     if pk.get("features_extractor_class") == "ScaledInput":
-        from neurogym_lite.policy import ScaledInput
+        from neurogym_lite.agents.policy import ScaledInput
 
         pk["features_extractor_class"] = ScaledInput
     return overrides
@@ -35,8 +35,8 @@ def run(args: dict[str, Any]) -> dict[str, Any]:
     torch.set_num_threads(int(args.get("threads", 1)))
     from stable_baselines3.common.callbacks import BaseCallback
 
-    from neurogym_lite.evaluation import evaluate
-    from neurogym_lite.training import make_model, make_monkey_env, make_vec_env, monkey_criteria
+    from neurogym_lite.agents.evaluation import evaluate
+    from neurogym_lite.agents.recipe import make_model, make_monkey_env, make_vec_env, monkey_criteria
 
     seed = int(args["seed"])
     overrides = build_overrides(args.get("overrides", {}))

@@ -41,7 +41,7 @@ def main() -> None:
     import torch
 
     from neurogym_lite import evaluation
-    from neurogym_lite.pretrained import load_pretrained, make_pretrained_env
+    from neurogym_lite.agents.pretrained import load_pretrained, make_pretrained_env
 
     default_threads = torch.get_num_threads()
     model = load_pretrained()

@@ -109,7 +109,7 @@ def main() -> None:
         population.load_study(tmp / f"startup-{r}.journal", "s", create=True)
         create.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "neurogym_lite.population", "worker", "--storage",
+        subprocess.run([sys.executable, "-m", "neurogym_lite.agents.population", "worker", "--storage",
                         str(tmp / f"startup-{r}.journal"), "--study", "s"], check=True)
         worker.append(time.perf_counter() - t0)
     info["startup_s"] = {"create_study": statistics.median(create), "worker_process": statistics.median(worker)}

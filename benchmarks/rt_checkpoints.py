@@ -4,7 +4,7 @@ at checkpoints. The exploration behind the reaction-time task's defaults and ``R
     python benchmarks/rt_checkpoints.py --tag A_s0 --seed 0 --fb 2 \\
         --env '{"rewards": {"fail": -3, "miss": -3, "abort": -1}}' --hp '{"n_steps": 256, "learning_rate": 3e-4}'
 
-Trains ``RecurrentPPO`` with notebook 2's recipe (``neurogym_lite.training.make_model``) plus
+Trains ``RecurrentPPO`` with notebook 2's recipe (``neurogym_lite.agents.recipe.make_model``) plus
 ``gamma = 0.995`` and the ``--hp`` overrides on ``PerceptualDecisionMakingRT-v0`` with the ``--env``
 arguments; ``--fb`` starts the LSTMs' forget gates at that bias (0: PyTorch's initialisation).
 Every ``--every`` steps, and at the end, it tests the agent on 1500 trials of the monkeys' six
@@ -28,7 +28,7 @@ from stable_baselines3.common.callbacks import BaseCallback
 
 import neurogym_lite as ngym
 from neurogym_lite import reaction_times as rts
-from neurogym_lite.training import make_model, make_vec_env, set_forget_bias
+from neurogym_lite.agents.recipe import make_model, make_vec_env, set_forget_bias
 
 MONKEY_COHS = [0.0, 3.2, 6.4, 12.8, 25.6, 51.2]
 

@@ -3,13 +3,13 @@
     python benchmarks/time_to_criterion.py              # both recipes, 3 seeds, capped at 100k steps
     python benchmarks/time_to_criterion.py --quick      # 1 seed, capped at 60k steps (says so)
 
-The task is the monkey-faithful one (``neurogym_lite.training.make_monkey_env``: the seed timing,
+The task is the monkey-faithful one (``neurogym_lite.agents.recipe.make_monkey_env``: the seed timing,
 fixation required whenever the fixation cue is on, breaking it ends the trial). For each recipe
 (``monkey``: the package's ``RECIPE``, notebook 2's; ``old``: the recipe shipped before, tuned on
 the unenforced task) and each seed, a worker process trains (torch on 1 thread) and evaluates the
 agent every ``--eval-every`` steps on ``--eval-trials`` fresh trials (deterministic, LSTM state
 carried, the same evaluation seed every time) against the criterion of
-``neurogym_lite.training.monkey_criteria``:
+``neurogym_lite.agents.recipe.monkey_criteria``:
 
 - non-fixate actions on <= 2 % of the steps with the fixation cue on;
 - |P(choice 1 | 0 % coherence) - 0.5| <= 0.05;
@@ -50,7 +50,7 @@ OLD_RECIPE = {"n_envs": 8, "n_steps": 64, "batch_size": 256, "n_epochs": 8, "lea
 
 
 def recipes() -> dict[str, dict[str, Any]]:
-    from neurogym_lite.training import RECIPE, recipe_json
+    from neurogym_lite.agents.recipe import RECIPE, recipe_json
 
     return {"monkey": recipe_json(RECIPE), "old": OLD_RECIPE}
 

@@ -4,17 +4,38 @@
 ``import neurogym_lite as ngym`` then gives NeuroGym's names: ``ngym.make``, ``ngym.spaces``,
 ``ngym.TrialEnv``, ``ngym.utils.plot_env``, ``ngym.wrappers.PassReward`` / ``Monitor``.
 Importing does not touch matplotlib's global settings.
+
+The folders follow the notebooks:
+
+- ``tasks``: build a task (``TrialEnv``, timing, spaces, the random-dots tasks, ``make``,
+  ``Dataset``, ``run_env``/``plot_env``); ``wrappers``: ``PassReward``, ``Monitor``;
+- ``agents``: train and run agents (the recipe, ``evaluate``, the shipped models, populations);
+- ``behaviour``: read their choices and reaction times (psychometric functions, the ideal
+  observer, kernels, history, drift-diffusion models, the monkeys' data);
+- ``neural``: read their hidden states (alignment, PCA, decoding, single units);
+- ``utils``: argument checks, the notebooks' budget switch, NeuroGym's ``utils`` paths.
 """
 
 from __future__ import annotations
 
-from neurogym_lite import spaces, utils, wrappers
-from neurogym_lite.core import TrialEnv
-from neurogym_lite.dataset import Dataset
-from neurogym_lite.envs import TASKS, PerceptualDecisionMaking, register_all
-from neurogym_lite.plotting import plot_env
-from neurogym_lite.registration import make, make_env
-from neurogym_lite.rollout import Rollout, run_env
+from neurogym_lite.utils import moved as _moved
+
+_moved.install()  # old import paths (neurogym_lite.tasks.trial_env, .analysis, ...) keep working
+
+from neurogym_lite import utils, wrappers  # noqa: E402
+from neurogym_lite.tasks import (  # noqa: E402
+    TASKS,
+    PerceptualDecisionMaking,
+    PerceptualDecisionMakingRT,
+    register_all,
+    spaces,
+)
+from neurogym_lite.tasks.dataset import Dataset  # noqa: E402
+from neurogym_lite.tasks.plotting import plot_env  # noqa: E402
+from neurogym_lite.tasks.registration import make, make_env  # noqa: E402
+from neurogym_lite.tasks.rollout import Rollout, run_env  # noqa: E402
+from neurogym_lite.tasks.trial_env import TrialEnv  # noqa: E402
+from neurogym_lite.utils import budget  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -22,8 +43,10 @@ __all__ = [
     "TASKS",
     "Dataset",
     "PerceptualDecisionMaking",
+    "PerceptualDecisionMakingRT",
     "Rollout",
     "TrialEnv",
+    "budget",
     "make",
     "make_env",
     "plot_env",
@@ -34,3 +57,12 @@ __all__ = [
 ]
 
 register_all()
+
+
+def __getattr__(name: str) -> object:
+    # ``ngym.analysis`` etc. without importing them first, as the flat layout allowed
+    if name in _moved.MODULES or name in _moved.NAMES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

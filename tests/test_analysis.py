@@ -5,92 +5,32 @@ import numpy as np
 import pytest
 
 import neurogym_lite as ngym
-from neurogym_lite import analysis as an
-from neurogym_lite.rollout import Rollout
-from neurogym_lite.training import SEED_TIMING
+from neurogym_lite.agents.recipe import SEED_TIMING
+from neurogym_lite.behaviour.stats import binomial_ci, group_stats
+from neurogym_lite.neural.decoding import decode_over_time
+from neurogym_lite.neural.pca import condition_means, pca_fit
+from neurogym_lite.neural.states import align_states
+from neurogym_lite.neural.units import choice_selectivity
+from neurogym_lite.tasks.rollout import Rollout
 
 COHS = np.array([0.0, 3.2, 6.4, 12.8, 25.6, 51.2])
 
 
-def weibull(c, alpha, beta, chance=0.5):
-    return chance + (1 - chance) * (1 - np.exp(-((c / alpha) ** beta)))
-
-
-def test_weibull_fit_recovers_known_parameters():
-    rng = np.random.default_rng(0)
-    n = np.full(COHS.size, 4000)
-    k = rng.binomial(n, weibull(COHS, alpha=8.0, beta=1.4))
-    fit = an.fit_psychometric(COHS, k, n)
-    assert fit.params["alpha"] == pytest.approx(8.0, rel=0.05)
-    assert fit.params["beta"] == pytest.approx(1.4, rel=0.1)
-    # without lapses the default criterion (81.6 % for two choices) puts the threshold at alpha
-    assert fit.criterion == pytest.approx(1 - 0.5 / math.e)
-    assert fit.threshold == pytest.approx(fit.params["alpha"], rel=1e-6)
-    assert fit(8.0) == pytest.approx(fit.criterion, abs=0.02)
-    assert np.isfinite(fit.log_likelihood) and fit.log_likelihood < 0
-
-
-def test_weibull_fit_with_lapse_and_other_criterion():
-    rng = np.random.default_rng(1)
-    n = np.full(COHS.size, 5000)
-    p = 0.5 + (0.5 - 0.06) * (1 - np.exp(-((COHS / 10.0) ** 2.0)))
-    fit = an.fit_psychometric(COHS, rng.binomial(n, p), n, fit_lapse=True, criterion=0.75)
-    assert fit.params["lapse"] == pytest.approx(0.06, abs=0.02)
-    assert fit.params["alpha"] == pytest.approx(10.0, rel=0.1)
-    assert fit(fit.threshold) == pytest.approx(0.75, abs=1e-6)
-
-
-def test_logistic_fit_recovers_bias_and_scale():
-    rng = np.random.default_rng(2)
-    x = np.array([-51.2, -25.6, -12.8, -6.4, 0.0, 6.4, 12.8, 25.6, 51.2])
-    n = np.full(x.size, 3000)
-    k = rng.binomial(n, 1 / (1 + np.exp(-(x - 2.0) / 5.0)))
-    fit = an.fit_psychometric(x, k, n, kind="logistic")
-    assert fit.params["bias"] == pytest.approx(2.0, abs=0.5)
-    assert fit.params["scale"] == pytest.approx(5.0, rel=0.1)
-    assert fit.threshold == pytest.approx(5.0 * math.log(3), rel=0.1)
-
-
-@pytest.mark.parametrize(
-    ("args", "kwargs", "exc", "match"),
-    [
-        (([1, 2], [1], [2, 2]), {}, ValueError, "same length"),
-        (([1, 2], [3, 1], [2, 2]), {}, ValueError, "n_correct"),
-        (([-1, 2], [1, 1], [2, 2]), {}, ValueError, "unsigned"),
-        (([0, 0], [1, 1], [2, 2]), {}, ValueError, "x > 0"),
-        (([1, 2], [1, 1], [2, 2]), {"kind": "probit"}, ValueError, "kind"),
-        (([1, 2], [1, 1], [2, 2]), {"chance": 1.5}, ValueError, "chance"),
-        (("ab", [1, 1], [2, 2]), {}, TypeError, "x must"),
-    ],
-)
-def test_fit_psychometric_bad_input(args, kwargs, exc, match):
-    with pytest.raises(exc, match=match):
-        an.fit_psychometric(*args, **kwargs)
-
-
 def test_binomial_ci_contains_the_proportion_and_stays_in_bounds():
-    lo, hi = an.binomial_ci([0, 50, 100], [100, 100, 100])
+    lo, hi = binomial_ci([0, 50, 100], [100, 100, 100])
     assert np.all(lo <= [0, 0.5, 1]) and np.all(hi >= [0, 0.5, 1])
     assert lo[0] == 0 and hi[2] == 1 and 0 < hi[0] < 0.05 and 0.95 < lo[2] < 1
     assert hi[1] - lo[1] == pytest.approx(2 * 1.96 * 0.05, rel=0.05)
     with pytest.raises(ValueError, match="n_correct"):
-        an.binomial_ci([5], [4])
-
-
-def test_bootstrap_threshold_brackets_the_true_threshold():
-    rng = np.random.default_rng(3)
-    n = np.full(COHS.size, 500)
-    k = rng.binomial(n, weibull(COHS, alpha=8.0, beta=1.4))
-    lo, hi = an.bootstrap_threshold(COHS, k, n, n_boot=60, seed=0)
-    assert lo < 8.0 < hi and hi - lo < 4
+        binomial_ci([5], [4])
 
 
 def test_group_stats_skips_nan():
-    stats = an.group_stats([1.0, 3.0, np.nan, 10.0], [0, 0, 0, 5])
+    stats = group_stats([1.0, 3.0, np.nan, 10.0], [0, 0, 0, 5])
     assert stats[0][0] == 2.0 and stats[0][2] == 2 and stats[0][1] == pytest.approx(1.0)
     assert stats[5][2] == 1 and math.isnan(stats[5][1])
     with pytest.raises(ValueError, match="same length"):
-        an.group_stats([1.0], [1, 2])
+        group_stats([1.0], [1, 2])
 
 
 def separable_states(n_trials=200, n_time=6, n_units=10, seed=0):
@@ -106,12 +46,12 @@ def separable_states(n_trials=200, n_time=6, n_units=10, seed=0):
 
 def test_decoder_high_on_separable_data_and_near_chance_on_shuffled_labels():
     x, labels = separable_states()
-    dec = an.decode_over_time(x, labels)
+    dec = decode_over_time(x, labels)
     assert dec.accuracy[0] < 0.65  # no signal at the first step
     assert dec.accuracy[-1] > 0.95
     assert dec.chance == pytest.approx(max(np.mean(labels == 1), np.mean(labels == 2)))
     shuffled = np.random.default_rng(1).permutation(labels)
-    dec_shuffled = an.decode_over_time(x, shuffled)
+    dec_shuffled = decode_over_time(x, shuffled)
     assert np.all(np.abs(dec_shuffled.accuracy - 0.5) < 0.15)
     groups = np.arange(labels.size) % 2
     by = dec.accuracy_by(groups)
@@ -121,14 +61,14 @@ def test_decoder_high_on_separable_data_and_near_chance_on_shuffled_labels():
 def test_decoder_skips_nan_steps_and_checks_input():
     x, labels = separable_states()
     x[:, -1] = np.nan
-    dec = an.decode_over_time(x, labels)
+    dec = decode_over_time(x, labels)
     assert np.isnan(dec.accuracy[-1]) and dec.accuracy[-2] > 0.9
     with pytest.raises(ValueError, match="one entry per trial"):
-        an.decode_over_time(x, labels[:-1])
+        decode_over_time(x, labels[:-1])
     with pytest.raises(ValueError, match="two classes"):
-        an.decode_over_time(x, np.ones(labels.size))
+        decode_over_time(x, np.ones(labels.size))
     with pytest.raises(ValueError, match="shape"):
-        an.decode_over_time(x[0], labels)
+        decode_over_time(x[0], labels)
 
 
 def test_pca_recovers_the_dominant_direction():
@@ -137,24 +77,24 @@ def test_pca_recovers_the_dominant_direction():
     direction[2] = 1.0
     x = 0.05 * rng.standard_normal((30, 5, 8)) + rng.standard_normal((30, 5, 1)) * 3 * direction
     x[0, -1] = np.nan
-    pca = an.pca_fit(x, n_components=2)
+    pca = pca_fit(x, n_components=2)
     assert pca.projection.shape == (30, 5, 2)
     assert np.all(np.isnan(pca.projection[0, -1])) and np.isfinite(pca.projection[0, 0]).all()
     assert abs(pca.components[0] @ direction) > 0.99
     assert pca.explained_variance_ratio[0] > 0.95
     with pytest.raises(ValueError, match="n_components"):
-        an.pca_fit(x, n_components=9)
+        pca_fit(x, n_components=9)
 
 
 def test_condition_means_and_choice_selectivity():
     x, labels = separable_states(n_trials=300, n_units=4)
-    means = an.condition_means(x, labels)
+    means = condition_means(x, labels)
     assert set(means) == {1, 2} and means[1].shape == (6, 4)
-    d = an.choice_selectivity(x, labels)
+    d = choice_selectivity(x, labels)
     assert d.shape == (6, 4)
     assert np.all(np.abs(d[0]) < 0.4) and np.abs(d[-1]).max() > 2
     with pytest.raises(ValueError, match="exactly two"):
-        an.choice_selectivity(x, np.arange(300) % 3)
+        choice_selectivity(x, np.arange(300) % 3)
 
 
 class FakeModel:
@@ -170,7 +110,7 @@ class FakeModel:
 def test_align_states_puts_stimulus_onset_at_time_zero():
     env = gym.make("PerceptualDecisionMaking-v0", timing=SEED_TIMING)
     rollout = ngym.run_env(env, num_trials=6, model=FakeModel(), seed=0)
-    aligned = an.align_states(rollout, "stimulus", before=2, after=5)
+    aligned = align_states(rollout, "stimulus", before=2, after=5)
     assert aligned.data.shape == (6, 7, 3) and list(aligned.times) == [-2, -1, 0, 1, 2, 3, 4]
     # the fixation cue (unit 0 here) is 1 throughout; the stimulus channels switch on at time 0
     assert np.all(aligned.data[:, :2, 1:] == 0) and np.all(aligned.data[:, 2:, 1:] != 0)
@@ -182,7 +122,7 @@ def test_align_states_puts_stimulus_onset_at_time_zero():
 def test_align_states_pads_short_trials_with_nan():
     env = ngym.make_env("PerceptualDecisionMakingRT-v0", dt=100, timing={"fixation": 200, "stimulus": 500})
     rollout = ngym.run_env(env, num_trials=5, model=FakeModel(), seed=0)  # never chooses: deadline
-    aligned = an.align_states(rollout, "stimulus", before=1, after=8)
+    aligned = align_states(rollout, "stimulus", before=1, after=8)
     assert np.isfinite(aligned.data[:, :6]).all() and np.isnan(aligned.data[:, 6:]).all()
 
 
@@ -191,23 +131,11 @@ def test_align_states_bad_input():
                       new_trial=np.zeros(3, bool), performance=np.zeros(0, int), trials=[], agent="x",
                       ob_names=["a", "b"], act_names=["0"], periods=["p"] * 3)
     with pytest.raises(ValueError, match="no LSTM states"):
-        an.align_states(rollout)
+        align_states(rollout)
     with pytest.raises(TypeError, match="Rollout"):
-        an.align_states(np.zeros((3, 3)))
+        align_states(np.zeros((3, 3)))
     with pytest.raises(ValueError, match="states must be"):
-        an.align_states(rollout, states="gates")
-
-
-def test_fit_from_a_start_matches_the_grid_fit():
-    rng = np.random.default_rng(4)
-    n = np.full(COHS.size, 800)
-    k = rng.binomial(n, weibull(COHS, alpha=6.0, beta=1.2))
-    grid = an.fit_psychometric(COHS, k, n)
-    k2 = rng.binomial(n, weibull(COHS, alpha=6.0, beta=1.2))
-    assert an.fit_psychometric(COHS, k2, n, start=grid).threshold == pytest.approx(
-        an.fit_psychometric(COHS, k2, n).threshold, rel=1e-3)
-    with pytest.raises(TypeError, match="start"):
-        an.fit_psychometric(COHS, k, n, kind="weibull", fit_lapse=True, start=grid)
+        align_states(rollout, states="gates")
 
 
 def test_pca_remove_time_mean_finds_the_axis_along_which_trials_differ():
@@ -220,8 +148,8 @@ def test_pca_remove_time_mean_finds_the_axis_along_which_trials_differ():
     signs = rng.choice([-1.0, 1.0], size=40)
     x = ramp[None, :, None] * clock + signs[:, None, None] * np.linspace(0, 1, 8)[None, :, None] * choice_axis
     x += 0.01 * rng.standard_normal(x.shape)
-    assert abs(an.pca_fit(x, 1).components[0] @ clock) > 0.99
-    pca = an.pca_fit(x, 1, remove_time_mean=True)
+    assert abs(pca_fit(x, 1).components[0] @ clock) > 0.99
+    pca = pca_fit(x, 1, remove_time_mean=True)
     assert abs(pca.components[0] @ choice_axis) > 0.99 and pca.time_mean.shape == (8, 6)
     assert pca.transform(x[0]).shape == (8, 1)
     with pytest.raises(ValueError, match="units"):

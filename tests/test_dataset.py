@@ -8,7 +8,7 @@ import pytest
 
 import neurogym_lite as ngym
 from neurogym_lite import Dataset
-from neurogym_lite.envs import TASKS
+from neurogym_lite.tasks import TASKS
 from neurogym_lite.wrappers import PassReward
 
 SEED_TIMING = {"fixation": ("constant", 300), "stimulus": ("constant", 500), "decision": ("constant", 300)}

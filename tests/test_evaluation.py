@@ -4,10 +4,11 @@ from sb3_contrib import RecurrentPPO
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 import neurogym_lite as ngym
-from neurogym_lite.callbacks import TrialAccuracyCallback
-from neurogym_lite.evaluation import _ring_accuracy_mc, evaluate, ideal_observer, ideal_observer_accuracy
-from neurogym_lite.explorer import draw_trial
-from neurogym_lite.pretrained import load_pretrained, make_pretrained_env, pretrained_info
+from neurogym_lite.agents.callbacks import TrialAccuracyCallback
+from neurogym_lite.agents.evaluation import evaluate
+from neurogym_lite.agents.pretrained import load_pretrained, make_pretrained_env, pretrained_info
+from neurogym_lite.behaviour.ideal_observer import _ring_accuracy_mc, ideal_observer, ideal_observer_accuracy
+from neurogym_lite.tasks.explorer import draw_trial
 from tests.conftest import SEED_TIMING
 
 

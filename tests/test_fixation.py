@@ -6,7 +6,7 @@ import pytest
 
 import neurogym_lite as ngym
 from neurogym_lite import PerceptualDecisionMaking
-from neurogym_lite.training import MONKEY_TASK, make_monkey_env
+from neurogym_lite.agents.recipe import MONKEY_TASK, make_monkey_env
 from tests.conftest import SEED_TIMING
 
 
@@ -95,8 +95,8 @@ def test_the_monkey_task_is_enforced_fixation_with_abort_on_the_seed_timing():
 
 
 def test_monkey_criteria_counts_breaks_bias_and_ideal_gaps():
-    from neurogym_lite.evaluation import EvalResult
-    from neurogym_lite.training import monkey_criteria
+    from neurogym_lite.agents.evaluation import EvalResult
+    from neurogym_lite.agents.recipe import monkey_criteria
 
     env = make_monkey_env()  # 8 cue-on steps a trial (300 ms fixation + 500 ms stimulus)
     trials, perf, choices, rts = [], [], [], []

@@ -18,15 +18,18 @@ from gymnasium.wrappers import TransformReward
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 import neurogym_lite as ngym
-from neurogym_lite import analysis as an
-from neurogym_lite import timing as timing_mod
-from neurogym_lite.callbacks import TrialAccuracyCallback
-from neurogym_lite.envs import PerceptualDecisionMaking, PerceptualDecisionMakingRT
-from neurogym_lite.evaluation import evaluate, ideal_observer, ideal_observer_accuracy
-from neurogym_lite.explorer import draw_trial
-from neurogym_lite.rollout import Rollout, run_env
-from neurogym_lite.timing import parse_timing
-from neurogym_lite.training import SEED_TIMING, make_vec_env
+from neurogym_lite.agents.callbacks import TrialAccuracyCallback
+from neurogym_lite.agents.evaluation import evaluate
+from neurogym_lite.agents.recipe import SEED_TIMING, make_vec_env
+from neurogym_lite.behaviour.ideal_observer import ideal_observer, ideal_observer_accuracy
+from neurogym_lite.behaviour.psychometric import fit_psychometric
+from neurogym_lite.behaviour.stats import binomial_ci, group_stats
+from neurogym_lite.neural.states import align_states
+from neurogym_lite.tasks import PerceptualDecisionMaking, PerceptualDecisionMakingRT
+from neurogym_lite.tasks import timing as timing_mod
+from neurogym_lite.tasks.explorer import draw_trial
+from neurogym_lite.tasks.rollout import Rollout, run_env
+from neurogym_lite.tasks.timing import parse_timing
 from neurogym_lite.wrappers import PassReward
 
 NAN, INF = math.nan, math.inf
@@ -77,7 +80,7 @@ def test_bad_timing_numbers_are_refused_at_parse_naming_the_period(spec, exc, ma
 @pytest.mark.parametrize("dt", [1e-6, 1e-3])
 def test_tiny_dt_is_refused_by_the_steps_limit_without_allocating(dt):
     err = refused_quickly(lambda: PerceptualDecisionMaking(dt=dt), ValueError, "MAX_STEPS_PER_TRIAL")
-    assert "neurogym_lite.timing.MAX_STEPS_PER_TRIAL" in str(err.value)  # says how to raise it
+    assert "neurogym_lite.tasks.timing.MAX_STEPS_PER_TRIAL" in str(err.value)  # says how to raise it
 
 
 @pytest.mark.parametrize("returned", [1e12, 10**15])
@@ -262,7 +265,7 @@ def test_evaluate_bad_arguments(model, env_fn, kwargs, exc, name):
 
 
 def test_sampled_evaluation_is_reproducible_and_leaves_torch_as_it_was():
-    from neurogym_lite.pretrained import load_pretrained, make_pretrained_env
+    from neurogym_lite.agents.pretrained import load_pretrained, make_pretrained_env
 
     model = load_pretrained()
     torch.manual_seed(123)
@@ -322,7 +325,7 @@ def test_ideal_observer_bad_arguments_and_bounded_work():
 def test_monte_carlo_is_chunked_and_matches_the_closed_form():
     # 2 directions through the Monte Carlo path (dim_ring=2 has a closed form to compare with),
     # with more draws than one chunk holds
-    from neurogym_lite.evaluation import _ring_accuracy_table
+    from neurogym_lite.behaviour.ideal_observer import _ring_accuracy_table
 
     cohs = np.array([0, 6.4, 25.6])
     steps = np.array([5, 10])
@@ -428,33 +431,14 @@ def test_run_env_through_dummy_vec_env_records_exact_rewards():
 )
 def test_binomial_ci_bad_counts(k, n, exc):
     with pytest.raises(exc, match="n_correct|n_total"):
-        an.binomial_ci(k, n)
+        binomial_ci(k, n)
 
 
-COHS = [3.2, 6.4, 12.8, 25.6, 51.2]
-
-
-@pytest.mark.parametrize(
-    ("n_total", "kwargs", "exc", "match"),
-    [([100, 100, 100, 100, INF], {}, ValueError, "finite"),
-     ([100] * 5, {"criterion": 0.4}, ValueError, "criterion"),
-     ([100] * 5, {"criterion": 0.5}, ValueError, "criterion"),
-     ([100] * 5, {"kind": "logistic", "criterion": 0.3}, ValueError, "criterion")],
-)
-def test_fit_psychometric_degenerate_input(n_total, kwargs, exc, match):
-    with pytest.raises(exc, match=match):
-        an.fit_psychometric(COHS, [60, 65, 80, 95, 100], n_total, **kwargs)
-
-
-@pytest.mark.parametrize("k", [[100] * 5, [0] * 5, [0, 0, 100, 100, 100]])
-def test_bootstrap_refuses_data_without_binomial_variability(k):
-    with pytest.raises(ValueError, match="zero width"):
-        an.bootstrap_threshold(COHS, k, [100] * 5, n_boot=20)
-
-
-def test_bootstrap_on_partly_saturated_data_has_a_real_width():
-    lo, hi = an.bootstrap_threshold(COHS, [55, 62, 80, 100, 100], [100] * 5, n_boot=40)
-    assert hi > lo
+@pytest.mark.parametrize("chose_1", [[True] * 60, [False] * 60])
+def test_psychometric_fit_refuses_data_with_one_choice_only(chose_1):
+    signed = np.repeat([-12.8, -3.2, 0.0, 3.2, 12.8, 25.6], 10)
+    with pytest.raises(ValueError, match="one choice"):
+        fit_psychometric(signed, chose_1, n_boot=0)
 
 
 @pytest.mark.parametrize(
@@ -464,12 +448,12 @@ def test_bootstrap_on_partly_saturated_data_has_a_real_width():
 )
 def test_group_stats_bad_groups(groups, exc):
     with pytest.raises(exc, match="groups"):
-        an.group_stats([1.0, 2.0, 3.0, 4.0], groups)
+        group_stats([1.0, 2.0, 3.0, 4.0], groups)
 
 
 def test_group_stats_merges_equal_numbers_and_keeps_strings():
-    assert an.group_stats([1.0, 3.0, 5.0], [1, 1.0, np.int64(2)])[1.0][2] == 2
-    assert set(an.group_stats([1.0, 3.0], ["a", "b"])) == {"a", "b"}
+    assert group_stats([1.0, 3.0, 5.0], [1, 1.0, np.int64(2)])[1.0][2] == 2
+    assert set(group_stats([1.0, 3.0], ["a", "b"])) == {"a", "b"}
 
 
 def _fake_rollout(n=12, hidden=None, periods=None, new_trial=None, perf=None):
@@ -492,11 +476,11 @@ def _fake_rollout(n=12, hidden=None, periods=None, new_trial=None, perf=None):
 )
 def test_align_states_on_inconsistent_rollouts_says_what_disagrees(rollout):
     with pytest.raises(ValueError, match="inconsistent rollout"):
-        an.align_states(rollout, "stimulus")
+        align_states(rollout, "stimulus")
 
 
 def test_align_states_on_a_consistent_fake_rollout():
-    aligned = an.align_states(_fake_rollout(), "stimulus")
+    aligned = align_states(_fake_rollout(), "stimulus")
     assert aligned.n_trials == 2 and aligned.times[0] == 0
 
 
@@ -510,7 +494,7 @@ def test_draw_trial_bad_arguments(kwargs, exc):
 
 def test_trial_explorer_passes_dt_on(monkeypatch):
     pytest.importorskip("ipywidgets")
-    from neurogym_lite import explorer
+    from neurogym_lite.tasks import explorer
 
     calls = []
     monkeypatch.setattr(explorer, "draw_trial", lambda **kw: calls.append(kw))

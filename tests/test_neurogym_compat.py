@@ -15,7 +15,7 @@ import pytest
 
 import neurogym_lite as ngym
 from neurogym_lite import spaces
-from neurogym_lite.core import TrialEnv
+from neurogym_lite.tasks.trial_env import TrialEnv
 from neurogym_lite.wrappers import Monitor, PassReward
 
 

@@ -9,8 +9,24 @@ from stable_baselines3 import PPO
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 import neurogym_lite as ngym
-from neurogym_lite.plotting import plot_rollout
-from neurogym_lite.pretrained import load_pretrained, make_pretrained_env
+from neurogym_lite.agents.pretrained import load_pretrained, make_pretrained_env
+from neurogym_lite.behaviour.history import choice_history
+from neurogym_lite.behaviour.kernel import psychophysical_kernel
+from neurogym_lite.behaviour.plotting import (
+    plot_choice_history,
+    plot_efficiency_by_coherence,
+    plot_kernel,
+    plot_psychometric,
+    signed_coherence_colors,
+)
+from neurogym_lite.behaviour.psychometric import Efficiency, fit_psychometric
+from neurogym_lite.neural.plotting import (
+    plot_decoding_by_coherence,
+    plot_state_space,
+    plot_time_courses,
+    plot_unit_by_choice_and_coherence,
+)
+from neurogym_lite.tasks.plotting import plot_rollout
 from neurogym_lite.wrappers import PassReward
 from tests.conftest import SEED_TIMING
 
@@ -204,8 +220,8 @@ def test_run_env_seed_reproducible():
 
 def test_import_does_not_touch_matplotlib_settings():
     code = (
-        "import matplotlib as mpl; before = dict(mpl.rcParams); import neurogym_lite, neurogym_lite.plotting; "
-        "import neurogym_lite.explorer; after = dict(mpl.rcParams); "
+        "import matplotlib as mpl; before = dict(mpl.rcParams); import neurogym_lite, neurogym_lite.tasks.plotting, neurogym_lite.behaviour.plotting, neurogym_lite.neural.plotting; "
+        "import neurogym_lite.tasks.explorer; after = dict(mpl.rcParams); "
         "changed = [k for k in before if before[k] != after[k]]; print(changed); assert not changed"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -228,7 +244,7 @@ def test_aborted_trials_have_their_own_mark():
 
 
 def test_log_coherence_axis_breaks_before_zero():
-    from neurogym_lite.plotting import coherence_x, log_coherence_axis
+    from neurogym_lite.behaviour.plotting import coherence_x, log_coherence_axis
 
     cohs = [0, 3.2, 6.4, 12.8, 25.6, 51.2]
     x = coherence_x(cohs)
@@ -247,7 +263,7 @@ def test_log_coherence_axis_breaks_before_zero():
 
 
 def test_reward_ticks_name_each_value_once():
-    from neurogym_lite.plotting import _reward_ticks
+    from neurogym_lite.tasks.plotting import _reward_ticks
 
     ticks, labels = _reward_ticks(np.array([np.float32(-0.1), 0.0, 1.0]), {"abort": -0.1, "correct": 1.0, "fail": 0.0})
     assert labels == ["abort -0.1", "fail 0", "correct +1"] and ticks == [-0.1, 0.0, 1.0]
@@ -258,7 +274,6 @@ def test_reward_ticks_name_each_value_once():
 
 # --- the analysis figures of notebooks 2, 4 and 5 -------------------------------------------------
 
-from neurogym_lite import plotting, psychophysics  # noqa: E402
 
 
 def _observer(n_per=200, sigma=8.0, seed=0):
@@ -273,9 +288,9 @@ def _observer(n_per=200, sigma=8.0, seed=0):
 
 def test_plot_psychometric_draws_agent_fit_ideal_and_unseen():
     signed, chose_1, _ = _observer()
-    fit = psychophysics.fit_signed_psychometric(signed, chose_1, n_boot=0)
+    fit = fit_psychometric(signed, chose_1, n_boot=0)
     fig, ax = plt.subplots()
-    assert plotting.plot_psychometric(ax, fit, sigma_ideal=8.0, unseen=[3.2], xlim=14) is ax
+    assert plot_psychometric(ax, fit, sigma_ideal=8.0, unseen=[3.2], xlim=14) is ax
     _, labels = ax.get_legend_handles_labels()
     assert labels[0] == "ideal observer" and labels[1].startswith("fit: bias")
     assert "agent (95 % Wilson CI)" in labels and "coherences never seen in training" in labels
@@ -289,7 +304,7 @@ def test_plot_psychometric_draws_agent_fit_ideal_and_unseen():
     plt.close(fig)
     # without an ideal observer or unseen coherences, neither appears
     fig, ax = plt.subplots()
-    plotting.plot_psychometric(ax, fit)
+    plot_psychometric(ax, fit)
     _, labels = ax.get_legend_handles_labels()
     assert "ideal observer" not in labels and "coherences never seen in training" not in labels
     plt.close(fig)
@@ -297,9 +312,9 @@ def test_plot_psychometric_draws_agent_fit_ideal_and_unseen():
 
 def test_plot_efficiency_by_coherence_leaves_out_unmeasurable_coherences():
     per_coh = {3.2: (0.9, 0.7, 1.1), 6.4: (1.05, 0.9, 1.2), 25.6: (float("nan"),) * 3}
-    overall = psychophysics.Efficiency(1.0, (0.95, 1.05), 1.0, (0.97, 1.03))
+    overall = Efficiency(1.0, (0.95, 1.05), 1.0, (0.97, 1.03))
     fig, ax = plt.subplots()
-    plotting.plot_efficiency_by_coherence(ax, per_coh, overall=overall)
+    plot_efficiency_by_coherence(ax, per_coh, overall=overall)
     _, labels = ax.get_legend_handles_labels()
     assert set(labels) == {"from the fitted slope: 1.00", "ideal observer", "agent, per coherence (95 % CI)"}
     points = ax.containers[0]
@@ -308,32 +323,32 @@ def test_plot_efficiency_by_coherence_leaves_out_unmeasurable_coherences():
     assert "efficiency" in ax.get_ylabel() and ax.get_xscale() == "log"
     plt.close(fig)
     with pytest.raises(ValueError, match="measurable"):
-        plotting.plot_efficiency_by_coherence(plt.subplots()[1], {25.6: (float("nan"),) * 3})
+        plot_efficiency_by_coherence(plt.subplots()[1], {25.6: (float("nan"),) * 3})
     plt.close("all")
 
 
 def test_plot_kernel_weights_and_flat_line():
     signed, chose_1, evidence = _observer(n_per=400)
-    kernel = psychophysics.psychophysical_kernel(evidence, chose_1, signed_coh=signed)
+    kernel = psychophysical_kernel(evidence, chose_1, signed_coh=signed)
     frame_ms = 100 * (np.arange(5) + 0.5)
     fig, ax = plt.subplots()
-    plotting.plot_kernel(ax, kernel, frame_ms)
+    plot_kernel(ax, kernel, frame_ms)
     weights = ax.containers[0].lines[0]
     assert np.allclose(weights.get_xdata(), frame_ms) and np.allclose(weights.get_ydata(), kernel.weights)
     flat = next(line for line in ax.get_lines() if line.get_label().startswith("flat kernel"))
     assert np.allclose(flat.get_ydata(), kernel.weights.mean())
     assert "weight on choice 1" in ax.get_ylabel() and "stimulus onset" in ax.get_xlabel()
     with pytest.raises(ValueError, match="frame_ms"):
-        plotting.plot_kernel(ax, kernel, frame_ms[:3])
+        plot_kernel(ax, kernel, frame_ms[:3])
     plt.close(fig)
 
 
 def test_plot_choice_history_points_intervals_and_expected():
     choice = np.array([1, 1, 2, 2, 1, 2, 1, 1, 2, 1] * 30)
     correct = np.array([1, 0, 1, 1, 0, 1, 1, 0, 1, 1] * 30, dtype=bool)
-    history = psychophysics.choice_history(choice, correct)
+    history = choice_history(choice, correct)
     fig, ax = plt.subplots()
-    plotting.plot_choice_history(ax, history, label="agent A", color="C1", offset=0.1)
+    plot_choice_history(ax, history, label="agent A", color="C1", offset=0.1)
     _, labels = ax.get_legend_handles_labels()
     assert labels.count("agent A") == 1 and labels.count("no history effect") == 1
     points = [c.lines[0] for c in ax.containers]
@@ -344,13 +359,13 @@ def test_plot_choice_history_points_intervals_and_expected():
     assert ax.get_ylabel() == "P(repeat previous choice)"
     plt.close(fig)
     fig, ax = plt.subplots()
-    plotting.plot_choice_history(ax, history, expected=False)
+    plot_choice_history(ax, history, expected=False)
     assert "no history effect" not in ax.get_legend_handles_labels()[1]
     plt.close(fig)
 
 
 def test_signed_coherence_colors():
-    colors = plotting.signed_coherence_colors([-51.2, -6.4, 0, 6.4, 51.2])
+    colors = signed_coherence_colors([-51.2, -6.4, 0, 6.4, 51.2])
     assert colors[0.0] == "black"
     blue, red = colors[51.2], colors[-51.2]
     assert blue[2] > blue[0] and red[0] > red[2]  # blue towards choice 1, red towards choice 2
@@ -362,7 +377,7 @@ def test_plot_decoding_by_coherence_lines_and_chance():
     acc = {0.0: np.array([0.5, 0.55, 0.7]), 51.2: np.array([0.5, 0.9, 1.0])}
     chance = {0.0: 0.52, 51.2: 0.5}
     fig, ax = plt.subplots()
-    colors = plotting.plot_decoding_by_coherence(ax, t, acc, chance, overall=np.array([0.5, 0.7, 0.85]))
+    colors = plot_decoding_by_coherence(ax, t, acc, chance, overall=np.array([0.5, 0.7, 0.85]))
     assert set(colors) == {0.0, 51.2}
     _, labels = ax.get_legend_handles_labels()
     assert labels[:3] == ["0 %", "51.2 %", "all trials"]
@@ -372,7 +387,7 @@ def test_plot_decoding_by_coherence_lines_and_chance():
     assert sorted(float(line.get_ydata()[0]) for line in dotted) == [0.5, 0.52]
     assert "decoding the upcoming choice" in ax.get_ylabel()
     with pytest.raises(ValueError, match="chance_by_coh"):
-        plotting.plot_decoding_by_coherence(ax, t, acc, {0.0: 0.5})
+        plot_decoding_by_coherence(ax, t, acc, {0.0: 0.5})
     plt.close(fig)
 
 
@@ -380,7 +395,7 @@ def test_plot_state_space_marks_start_and_end():
     means = {-6.4: np.array([[0, 0], [1, -1], [2, -3.0]]), 6.4: np.array([[0, 0], [1, 1], [2, 3.0]])}
     colors = {-6.4: "red", 6.4: "blue"}
     fig, ax = plt.subplots()
-    plotting.plot_state_space(ax, means, colors, start=1)
+    plot_state_space(ax, means, colors, start=1)
     lines = ax.get_lines()
     assert len(lines) == 6  # a trajectory, a circle and a square per condition
     circles = [line for line in lines if line.get_marker() == "o"]
@@ -389,7 +404,7 @@ def test_plot_state_space_marks_start_and_end():
     assert [(float(q.get_xdata()[0]), float(q.get_ydata()[0])) for q in squares] == [(2, -3), (2, 3)]
     assert [c.get_color() for c in circles] == ["red", "blue"]
     with pytest.raises(ValueError, match="time, >= 2"):
-        plotting.plot_state_space(ax, {0: np.zeros(3)}, {0: "k"})
+        plot_state_space(ax, {0: np.zeros(3)}, {0: "k"})
     plt.close(fig)
 
 
@@ -397,13 +412,13 @@ def test_plot_time_courses_one_named_line_per_condition():
     t = np.array([0, 100, 200])
     traces = {0.0: np.array([0, 0.1, 0.2]), 51.2: np.array([0, 0.5, 1.0])}
     fig, ax = plt.subplots()
-    plotting.plot_time_courses(ax, t, traces, {0.0: "k", 51.2: "b"}, {0.0: "0 %", 51.2: "+51.2 %"}, ylabel="PC1")
+    plot_time_courses(ax, t, traces, {0.0: "k", 51.2: "b"}, {0.0: "0 %", 51.2: "+51.2 %"}, ylabel="PC1")
     _, labels = ax.get_legend_handles_labels()
     assert labels == ["0 %", "+51.2 %"]
     assert np.allclose(ax.get_lines()[1].get_ydata(), traces[51.2])
     assert ax.get_ylabel() == "PC1" and ax.get_xlabel() == "time from dots onset (ms)"
     with pytest.raises(ValueError, match="one value per time"):
-        plotting.plot_time_courses(ax, t, {1: np.zeros(2)}, {1: "k"})
+        plot_time_courses(ax, t, {1: np.zeros(2)}, {1: "k"})
     plt.close(fig)
 
 
@@ -413,7 +428,7 @@ def test_plot_unit_by_choice_and_coherence_styles_and_minimum_trials():
                   "1|51.2": np.array([[0.0, 5], [0.9, 6]]), "2|51.2": np.array([[0.0, 7], [-0.9, 8]])}
     counts = {"1|0": 10, "2|0": 10, "1|51.2": 10, "2|51.2": 2}
     fig, ax = plt.subplots()
-    plotting.plot_unit_by_choice_and_coherence(ax, t, unit_means, 1, {0.0: "k", 51.2: "b"}, counts, min_trials=5)
+    plot_unit_by_choice_and_coherence(ax, t, unit_means, 1, {0.0: "k", 51.2: "b"}, counts, min_trials=5)
     lines = ax.get_lines()
     assert len(lines) == 3  # "2|51.2" has too few trials
     assert [line.get_linestyle() for line in lines] == ["-", "--", "-"]

@@ -1,4 +1,4 @@
-"""Many networks on Optuna (neurogym_lite.population): the same network serially and through the engine,
+"""Many networks on Optuna (neurogym_lite.agents.population): the same network serially and through the engine,
 failures recorded, sweeps that resume, one torch thread per worker, clear errors.
 
 Budgets are tiny (a few hundred to a few thousand steps per network): the networks barely learn,
@@ -17,8 +17,8 @@ import time
 
 import pytest
 
-from neurogym_lite import population
-from neurogym_lite.population import grid, load_study, results, run_population, train_and_evaluate
+from neurogym_lite.agents import population
+from neurogym_lite.agents.population import grid, load_study, results, run_population, train_and_evaluate
 
 TINY = {"total_timesteps": 1024, "eval_trials": 200}
 SCALARS = ("accuracy", "fix_break_rate", "p_choice1_at_0", "threshold", "bias", "efficiency", "weights_sha256",
@@ -80,7 +80,7 @@ def _kill_a_worker_mid_run(storage, study, config, timeout=120.0):
     configs = storage.parent / "one.json"
     configs.write_text(json.dumps([config]))
     population._main(["enqueue", "--storage", str(storage), "--study", study, "--configs", str(configs)])
-    proc = subprocess.Popen([sys.executable, "-m", "neurogym_lite.population", "worker", "--storage", str(storage),
+    proc = subprocess.Popen([sys.executable, "-m", "neurogym_lite.agents.population", "worker", "--storage", str(storage),
                              "--study", study])
     deadline = time.monotonic() + timeout
     try:
@@ -168,8 +168,8 @@ def test_grid_is_every_combination_seed_fastest():
 @pytest.mark.slow
 def test_measure_gives_the_shipped_networks_recorded_evaluation():
     """measure() is notebook 3's evaluation: on the shipped network it reproduces what its JSON recorded."""
-    from neurogym_lite.population import measure
-    from neurogym_lite.pretrained import load_pretrained, pretrained_info
+    from neurogym_lite.agents.population import measure
+    from neurogym_lite.agents.pretrained import load_pretrained, pretrained_info
 
     recorded = pretrained_info()["evaluation"]
     got = measure(load_pretrained(), {"eval_trials": recorded["num_trials"], "eval_seed": recorded["seed"]})

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import neurogym_lite
-from neurogym_lite import pretrained
+from neurogym_lite.agents import pretrained
 
-MODELS = Path(neurogym_lite.__file__).parent / "models"
+MODELS = Path(neurogym_lite.__file__).parent / "agents" / "models"
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ def test_shipped_model_loads_without_warnings_and_acts():
     import sb3_contrib  # noqa: F401
     import stable_baselines3  # noqa: F401
 
-    from neurogym_lite.pretrained import load_pretrained, make_pretrained_env
+    from neurogym_lite.agents.pretrained import load_pretrained, make_pretrained_env
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -5,7 +5,7 @@ float32 and inside the space, periods last what the spec allows, ``reset(seed)``
 ``info['trial']`` is the trial that just ended and rewards come from the declared set. Invalid
 specs: a TypeError/ValueError naming the argument, within bounded time and memory.
 
-Tasks come from ``neurogym_lite.envs.TASKS``, so a task added there is covered; arguments are
+Tasks come from ``neurogym_lite.tasks.TASKS``, so a task added there is covered; arguments are
 generated only for the keywords its ``__init__`` accepts. Derandomized, no example database: CI
 runs the same examples every time.
 """
@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from neurogym_lite.envs import TASKS
+from neurogym_lite.tasks import TASKS
 from neurogym_lite.wrappers import PassReward
 
 SETTINGS = settings(max_examples=50, deadline=None, derandomize=True, database=None,

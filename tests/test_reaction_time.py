@@ -8,7 +8,7 @@ from gymnasium.utils.env_checker import check_env as gym_check_env
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
 import neurogym_lite as ngym
-from neurogym_lite.envs import PerceptualDecisionMakingRT
+from neurogym_lite.tasks import PerceptualDecisionMakingRT
 
 TIMING = {"fixation": 300, "stimulus": 1000}
 # Coarse steps keep the hand-written trials short; the defaults are tested on their own.

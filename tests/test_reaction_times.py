@@ -5,19 +5,11 @@ import numpy as np
 import pytest
 
 import neurogym_lite as ngym
-from neurogym_lite.reaction_times import (
-    RT_RECIPE,
-    RTData,
-    align_to_response,
-    collect_rts,
-    ddm_predictions,
-    fit_ddm,
-    monkey_data,
-    monkey_ddm_fits,
-    rt_summary,
-    simulate_ddm,
-    train_rt_agent,
-)
+from neurogym_lite.agents.recipe import RT_RECIPE, train_rt_agent
+from neurogym_lite.behaviour.ddm import ddm_predictions, fit_ddm, simulate_ddm
+from neurogym_lite.behaviour.monkeys import monkey_data, monkey_ddm_fits
+from neurogym_lite.behaviour.reaction_times import RTData, collect_rts, rt_summary
+from neurogym_lite.neural.states import align_to_response
 
 MONKEY_COHS = [0, 3.2, 6.4, 12.8, 25.6, 51.2]
 
@@ -134,7 +126,7 @@ def test_train_rt_agent_uses_the_rt_recipe_and_is_reproducible():
 def test_lstm_forget_bias_starts_both_lstms_as_long_memories():
     import torch
 
-    from neurogym_lite.training import make_model, make_vec_env
+    from neurogym_lite.agents.recipe import make_model, make_vec_env
 
     venv = make_vec_env(lambda: ngym.make_env("PerceptualDecisionMakingRT-v0"), n_envs=1)
     model = make_model(venv, n_steps=16, batch_size=16, lstm_forget_bias=2.0)

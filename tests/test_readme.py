@@ -18,7 +18,7 @@ README = (ROOT / "README.md").read_text()
 CI = (ROOT / ".ci" / "run").read_text()
 PYPROJECT = (ROOT / "pyproject.toml").read_text()
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-MODEL = json.loads((ROOT / "neurogym_lite" / "models" / "pdm_lstm.json").read_text())
+MODEL = json.loads((ROOT / "neurogym_lite" / "agents" / "models" / "pdm_lstm.json").read_text())
 
 
 def _time_notebooks():

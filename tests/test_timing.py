@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from neurogym_lite.timing import check_dt, parse_timing
+from neurogym_lite.tasks.timing import check_dt, parse_timing
 
 
 def sample_ms(spec, dt=100, n=2000, min_steps=0, seed=0):

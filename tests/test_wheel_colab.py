@@ -91,7 +91,7 @@ def test_wheel_and_sdist_carry_every_package_file(built):
         in_wheel = set(z.namelist())
     with tarfile.open(sdist) as t:
         in_sdist = {m.name.split("/", 1)[1] for m in t.getmembers() if "/" in m.name}
-    assert "neurogym_lite/models/pdm_lstm.json" in PACKAGE_FILES
+    assert "neurogym_lite/agents/models/pdm_lstm.json" in PACKAGE_FILES
     assert [f for f in PACKAGE_FILES if f not in in_wheel] == [], "files missing from the wheel"
     assert [f for f in PACKAGE_FILES if f not in in_sdist] == [], "files missing from the sdist"
 

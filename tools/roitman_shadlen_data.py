@@ -1,4 +1,4 @@
-"""Build neurogym_lite/data/roitman_shadlen_2002.csv (the monkeys' psychometric and chronometric
+"""Build neurogym_lite/behaviour/data/roitman_shadlen_2002.csv (the monkeys' psychometric and chronometric
 values) and roitman_shadlen_2002_ddm.csv (a drift-diffusion fit to each monkey) from the trials of
 Roitman & Shadlen (2002).
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-OUT = Path(__file__).resolve().parents[1] / "neurogym_lite" / "data"
+OUT = Path(__file__).resolve().parents[1] / "neurogym_lite" / "behaviour" / "data"
 
 HEADER = """\
 # Roitman & Shadlen (2002) J Neurosci 22(21):9475-9489, reaction-time random-dots task, two monkeys.
@@ -39,7 +39,7 @@ HEADER = """\
 
 
 DDM_HEADER = """\
-# Drift-diffusion fit to each monkey by neurogym_lite.reaction_times.fit_ddm (PyDDM, maximum likelihood on
+# Drift-diffusion fit to each monkey by neurogym_lite.behaviour.ddm.fit_ddm (PyDDM, maximum likelihood on
 # choices and RT distributions jointly): drift = k * coh (coh as a fraction), unit noise (1/sqrt(s)), bounds
 # +-bound, non-decision time. Trials with RT outside 100-1650 ms are left out, as in PyDDM's example fit of this
 # dataset. Columns: k (1/s per unit coherence), bound, nondecision_ms, neg_log_likelihood (of the fit).
@@ -74,7 +74,7 @@ def summarise(rows: list[dict[str, str]]) -> list[dict[str, object]]:
 
 
 def fit_ddm(rows: list[dict[str, str]]) -> list[dict[str, object]]:
-    from neurogym_lite.reaction_times import fit_ddm as fit
+    from neurogym_lite.behaviour.ddm import fit_ddm as fit
 
     out = []
     for monkey in sorted({r["monkey"] for r in rows}):

@@ -17,7 +17,7 @@ import argparse
 
 import numpy as np
 
-from neurogym_lite.envs.reaction_time import (
+from neurogym_lite.tasks.reaction_time import (
     DEFAULT_RT_DT,
     DEFAULT_RT_REWARDS,
     DEFAULT_RT_SIGMA,

@@ -1,8 +1,8 @@
-"""Train the model shipped in neurogym_lite/models/ (run from the repository root).
+"""Train the model shipped in neurogym_lite/agents/models/ (run from the repository root).
 
 python tools/train_pretrained.py  # ~45 s of training on one CPU core
 
-The task is the monkey-faithful one (``neurogym_lite.training.MONKEY_TASK``), the recipe the
+The task is the monkey-faithful one (``neurogym_lite.agents.recipe.MONKEY_TASK``), the recipe the
 package's ``RECIPE`` (notebook 2's), trained for ``MONKEY_STEPS``. The JSON beside the zip records
 the task, the recipe, the seed, the training time and the acceptance criteria measured on 4,000
 fresh trials, and the zip's sha256 (checked by the loader).
@@ -19,8 +19,8 @@ from pathlib import Path
 import torch
 
 import neurogym_lite as ngym
-from neurogym_lite.evaluation import evaluate
-from neurogym_lite.training import (
+from neurogym_lite.agents.evaluation import evaluate
+from neurogym_lite.agents.recipe import (
     MONKEY_STEPS,
     MONKEY_TASK,
     RECIPE,
@@ -33,7 +33,7 @@ from neurogym_lite.training import (
 
 SEED = 0
 EVAL_TRIALS, EVAL_SEED = 4000, 10_000
-OUT = Path("neurogym_lite/models")
+OUT = Path("neurogym_lite/agents/models")
 
 
 def main() -> None:

@@ -1,10 +1,10 @@
-"""Train the reaction-time agent shipped as neurogym_lite/models/pdm_rt_lstm.zip (run from the
+"""Train the reaction-time agent shipped as neurogym_lite/agents/models/pdm_rt_lstm.zip (run from the
 repository root), on several seeds, and record how every seed does.
 
     python tools/train_rt_model.py                 # seeds 0 1 2 (two at a time), ships seed 0
     python tools/train_rt_model.py --seeds 0 --steps 400000 --jobs 1
 
-Each seed is trained with ``neurogym_lite.reaction_times.train_rt_agent`` (notebook 2's recipe with
+Each seed is trained with ``neurogym_lite.agents.recipe.train_rt_agent`` (notebook 2's recipe with
 ``RT_RECIPE``) on ``PerceptualDecisionMakingRT-v0`` with its defaults, then tested on the monkeys'
 six coherences. The JSON beside the model records the recipe, the per-seed results and the zip's
 sha256 (``load_pretrained`` checks it).
@@ -22,10 +22,10 @@ import numpy as np
 import torch
 
 import neurogym_lite as ngym
-from neurogym_lite import reaction_times as rts
-from neurogym_lite.training import RECIPE
+from neurogym_lite.agents.recipe import RECIPE, RT_RECIPE, RT_TOTAL_TIMESTEPS, train_rt_agent
+from neurogym_lite.behaviour.reaction_times import collect_rts, rt_summary
 
-OUT = Path("neurogym_lite/models")
+OUT = Path("neurogym_lite/agents/models")
 NAME = "pdm_rt_lstm"
 MONKEY_COHS = [0.0, 3.2, 6.4, 12.8, 25.6, 51.2]
 
@@ -36,8 +36,8 @@ def evaluate(model: Any, num_trials: int = 3000, seed: int = 2024) -> dict[str, 
     def make_env():
         return ngym.make_env("PerceptualDecisionMakingRT-v0", cohs=MONKEY_COHS)
 
-    data = rts.collect_rts(model, make_env, num_trials, seed=seed)
-    s = rts.rt_summary(data)
+    data = collect_rts(model, make_env, num_trials, seed=seed)
+    s = rt_summary(data)
     cohs = sorted(s)
     acc = np.array([s[c]["accuracy"] for c in cohs])
     mean_rt = np.array([s[c]["mean_rt"] for c in cohs])
@@ -66,7 +66,7 @@ def train_and_evaluate(seed: int, steps: int) -> dict[str, Any]:
     import tempfile
 
     torch.set_num_threads(1)  # a 64-unit LSTM does not gain from threads; on 2 cores they only contend
-    model, seconds = rts.train_rt_agent(seed=seed, total_timesteps=steps)
+    model, seconds = train_rt_agent(seed=seed, total_timesteps=steps)
     path = Path(tempfile.mkdtemp()) / f"seed{seed}.zip"
     model.save(path)
     return {"path": str(path), "result": {"training_seconds": round(seconds, 1), **evaluate(model)}}
@@ -84,7 +84,7 @@ def ship(model: Any, info: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--steps", type=int, default=rts.RT_TOTAL_TIMESTEPS)
+    parser.add_argument("--steps", type=int, default=RT_TOTAL_TIMESTEPS)
     parser.add_argument("--ship", type=int, default=0, help="the seed whose model is shipped")
     parser.add_argument("--jobs", type=int, default=2, help="seeds trained at once (one process and CPU core each)")
     args = parser.parse_args()
@@ -106,7 +106,7 @@ def main() -> None:
         "task": "PerceptualDecisionMakingRT-v0",
         "pass_reward": True,
         "env_kwargs": {},  # the task's defaults
-        "recipe": {**RECIPE, **rts.RT_RECIPE},
+        "recipe": {**RECIPE, **RT_RECIPE},
         "seed": args.ship,
         "total_timesteps": args.steps,
         "per_seed": per_seed,

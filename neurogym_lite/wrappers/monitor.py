@@ -168,8 +168,8 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
     def _save_figure(self) -> None:
         import matplotlib.pyplot as plt
 
-        from neurogym_lite.plotting import plot_rollout
-        from neurogym_lite.rollout import Rollout
+        from neurogym_lite.tasks.plotting import plot_rollout
+        from neurogym_lite.tasks.rollout import Rollout
 
         steps, self._steps = self._steps, {}
         if self.folder is None or not steps.get("actions"):

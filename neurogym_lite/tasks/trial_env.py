@@ -1,7 +1,7 @@
 """The trial-based task base class.
 
 A task is a sequence of trials, each made of named periods (``fixation``, ``stimulus``, ...)
-whose durations come from a timing spec (see :mod:`neurogym_lite.timing`). At the start of a
+whose durations come from a timing spec (see :mod:`neurogym_lite.tasks.timing`). At the start of a
 trial the task draws the trial's parameters and writes the whole trial's observations and ground
 truth into arrays, so that :meth:`TrialEnv.step` only reads them.
 
@@ -16,7 +16,7 @@ episodes to end.
 
 NeuroGym's way of writing a task is accepted too, on the same machinery (see :class:`TrialEnv`):
 ``super().__init__(dt=dt)`` then ``self.timing = {...}`` (and ``self.timing.update(timing)``),
-spaces with named entries from :mod:`neurogym_lite.spaces`, ``self.rng``, ``set_ob``, ``view_ob``,
+spaces with named entries from :mod:`neurogym_lite.tasks.spaces`, ``self.rng``, ``set_ob``, ``view_ob``,
 and a ``_step`` that returns ``(ob, reward, terminated, truncated, info)`` built from
 ``self.ob_now``, ``self.gt_now`` and ``self.in_period(...)``.
 """
@@ -31,9 +31,9 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
-from neurogym_lite import timing as _timing_mod
-from neurogym_lite.spaces import names_of
-from neurogym_lite.timing import PeriodTiming, TimingSpec, check_dt, parse_timing, too_many_steps
+from neurogym_lite.tasks import timing as _timing_mod
+from neurogym_lite.tasks.spaces import names_of
+from neurogym_lite.tasks.timing import PeriodTiming, TimingSpec, check_dt, parse_timing, too_many_steps
 
 __all__ = ["TrialEnv"]
 
@@ -86,7 +86,7 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
 
     NeuroGym's idiom works on the same machinery: call ``super().__init__(dt=dt)``, then set
     ``self.timing = {...}`` (changes to it, also in place, apply from the next trial); name the
-    entries of the spaces with :mod:`neurogym_lite.spaces` (``where=`` then takes those names);
+    entries of the spaces with :mod:`neurogym_lite.tasks.spaces` (``where=`` then takes those names);
     draw from ``self.rng`` (the seeded ``np_random``, a numpy ``Generator``); and let ``_step``
     return ``(ob, reward, terminated, truncated, info)`` with ``info['new_trial']`` saying whether
     the trial ended. Returning ``self.ob_now`` (or any view of ``self.ob``) gives the usual next
@@ -143,7 +143,7 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
     # ------------------------------------------------------------------ timing
     @property
     def timing(self) -> dict[str, TimingSpec]:
-        """The duration spec of each period (see :mod:`neurogym_lite.timing`).
+        """The duration spec of each period (see :mod:`neurogym_lite.tasks.timing`).
 
         Assigning a dict, or changing this one in place, takes effect from the next trial."""
         return self._timing_spec

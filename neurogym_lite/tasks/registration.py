@@ -11,7 +11,7 @@ from typing import Any
 
 import gymnasium as gym
 
-from neurogym_lite.envs import TASKS
+from neurogym_lite.tasks import TASKS
 from neurogym_lite.wrappers.pass_reward import PassReward
 
 __all__ = ["make", "make_env"]

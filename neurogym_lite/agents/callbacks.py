@@ -26,7 +26,7 @@ class TrialAccuracyCallback(BaseCallback):
     the argument otherwise; nothing is truncated).
 
     Note: these are the *training* trials, with sampled (exploratory) actions; a deterministic
-    evaluation (:func:`neurogym_lite.evaluation.evaluate`) usually scores higher.
+    evaluation (:func:`neurogym_lite.agents.evaluation.evaluate`) usually scores higher.
     """
 
     def __init__(self, log_every: int = 2048, window: int = 500, verbose: int = 0) -> None:

@@ -131,7 +131,7 @@ def make_model(venv: Any, seed: int = 0, verbose: int = 0, **overrides: Any) -> 
         envs = getattr(venv, "envs", None)
         scaling = input_scaling(envs[0]) if envs else None
         if scaling is not None:
-            from neurogym_lite.policy import ScaledInput
+            from neurogym_lite.agents.policy import ScaledInput
 
             policy_kwargs["features_extractor_class"] = ScaledInput
             policy_kwargs["features_extractor_kwargs"] = {"shift": scaling[0], "scale": scaling[1]}
@@ -172,7 +172,7 @@ def set_forget_bias(model: Any, value: float) -> None:
 
 def monkey_criteria(result: Any, env: gym.Env) -> dict[str, Any]:
     """The monkey-faithful agent's acceptance criteria, measured on an evaluation ``result``
-    (:class:`~neurogym_lite.evaluation.EvalResult` of the task ``env``, e.g. ``make_monkey_env()``).
+    (:class:`~neurogym_lite.agents.evaluation.EvalResult` of the task ``env``, e.g. ``make_monkey_env()``).
 
     - ``fix_break_rate``: non-fixate actions per step with the fixation cue on. With ``abort=True``
       a break ends the trial, so the breaks are the aborted trials and the cue-on steps are the
@@ -187,7 +187,7 @@ def monkey_criteria(result: Any, env: gym.Env) -> dict[str, Any]:
     """
     import numpy as np
 
-    from neurogym_lite.evaluation import ideal_observer
+    from neurogym_lite.behaviour.ideal_observer import ideal_observer
 
     task: Any = env.unwrapped
     aborted = np.array([bool(t.get("aborted", False)) for t in result.trials])
@@ -223,3 +223,42 @@ def monkey_criteria(result: Any, env: gym.Env) -> dict[str, Any]:
             "n_choice_at_0": int(zero.sum()), "accuracy_by_coh": acc, "accuracy_all_by_coh": acc_all,
             "ideal_by_coh": ideal,
             "z_vs_ideal": z, "meets_criterion": bool(ok)}
+
+
+#: How the reaction-time agent is trained: notebook 2's recipe (:mod:`neurogym_lite.agents.recipe`) with
+#: these changes, each needed because a trial at dt = 20 ms lasts 30-125 steps instead of ~10:
+#:
+#: - ``gamma`` 0.998: the discount must reach back over several trials (a reward 500 steps = 10 s
+#:   away still counts e^-1); with 0.995, one seed of three answered only 75 % of trials, quickly;
+#: - ``n_steps`` 256 per env between updates (64 in notebook 2): a rollout then holds several whole
+#:   trials, so the advantage of waiting is measured on outcomes rather than guessed by the critic;
+#: - ``learning_rate`` 3e-4 (falling linearly to 0, as in notebook 2; 1e-3 there): with 1e-3 the
+#:   agents drifted back to answering after 3-5 frames (``benchmarks/README.md``, section 5);
+#: - ``lstm_forget_bias`` 2: the LSTM starts as a leaky integrator with a ~8-step memory instead of
+#:   ~2 (:func:`neurogym_lite.agents.recipe.set_forget_bias`); without it no agent integrated for long.
+RT_RECIPE: dict[str, Any] = {"gamma": 0.998, "n_steps": 256, "learning_rate": 3e-4, "lstm_forget_bias": 2.0}
+
+
+#: Training steps of the reaction-time agent (tools/train_rt_model.py): ~3-4 min of one CPU core.
+RT_TOTAL_TIMESTEPS = 400_000
+
+
+def train_rt_agent(seed: int = 0, total_timesteps: int = RT_TOTAL_TIMESTEPS, env_kwargs: dict[str, Any] | None = None,
+                   **overrides: Any) -> tuple[Any, float]:
+    """Train a ``RecurrentPPO`` agent on ``PerceptualDecisionMakingRT-v0`` (with ``env_kwargs``)
+    with :data:`RT_RECIPE` (``overrides`` replace any hyperparameter); return it and the training
+    wall time in seconds."""
+    import time
+
+    import neurogym_lite as ngym
+    from neurogym_lite.agents.recipe import make_model, make_vec_env
+
+    kwargs = dict(env_kwargs or {})
+
+    def make_env() -> gym.Env:
+        return ngym.make_env("PerceptualDecisionMakingRT-v0", **kwargs)
+
+    model = make_model(make_vec_env(make_env, seed=seed), seed=seed, **{**RT_RECIPE, **overrides})
+    t0 = time.perf_counter()
+    model.learn(total_timesteps)
+    return model, time.perf_counter() - t0

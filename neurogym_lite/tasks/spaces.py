@@ -3,7 +3,7 @@
 ``Box(low, high, ..., name={'fixation': 0, 'stimulus': [1, 2]})`` and
 ``Discrete(n, name={'fixation': 0, 'choice': [1, 2]})`` are gymnasium spaces (every gymnasium and
 stable-baselines3 function takes them) that also carry ``name``: a dict from a name to an index or
-a list of indices. :class:`~neurogym_lite.core.TrialEnv` reads it: ``add_ob(..., where='stimulus')``
+a list of indices. :class:`~neurogym_lite.tasks.trial_env.TrialEnv` reads it: ``add_ob(..., where='stimulus')``
 writes to the observation entries named ``stimulus``, ``set_groundtruth(i, ..., where='choice')``
 sets the correct action to ``name['choice'][i]``, and the names label plots and ``print(env)``.
 """

@@ -2,7 +2,7 @@
 
 One trained network is an anecdote; papers report populations (tens of networks per condition) and
 sweeps. This module trains each network with the recipe of notebook 2 on the monkey-faithful task
-(:mod:`neurogym_lite.training`), measures it as notebooks 3 and 4 measure the shipped one, and runs
+(:mod:`neurogym_lite.agents.recipe`), measures it as notebooks 3 and 4 measure the shipped one, and runs
 many such trainings in parallel on `Optuna <https://optuna.org>`_'s storage:
 
 - :func:`train_and_evaluate` trains and measures ONE network from a config dict (a seed,
@@ -13,7 +13,7 @@ many such trainings in parallel on `Optuna <https://optuna.org>`_'s storage:
   finished networks are not redone; a network whose worker died is run again; one that raised is
   recorded as failed, with its error, and the others go on.
 - :func:`results` reads a study back as a pandas DataFrame, one row per run.
-- ``python -m neurogym_lite.population worker --storage FILE --study NAME`` is one worker, for a
+- ``python -m neurogym_lite.agents.population worker --storage FILE --study NAME`` is one worker, for a
   cluster: launch it N times (``srun``, a SLURM array) against a journal file on a shared file
   system or an RDB URL (``docs/cluster.md``).
 
@@ -61,7 +61,7 @@ _INSTALL = 'pip install "neurogym_lite[sweep]" (or: pip install optuna pandas)'
 
 #: Every key a config may have, with its type: ``int``, ``float``, or a tuple of the allowed values.
 #: ``seed`` seeds the envs and the network; ``total_timesteps`` is the training length; the recipe's
-#: hyperparameters (:data:`neurogym_lite.training.RECIPE`); the task variant: ``stimulus_ms`` (the
+#: hyperparameters (:data:`neurogym_lite.agents.recipe.RECIPE`); the task variant: ``stimulus_ms`` (the
 #: constant stimulus duration, ms) and ``sigma`` (the stimulus noise); and the evaluation:
 #: ``eval_trials`` fresh trials seeded from ``eval_seed``.
 CONFIG_KEYS: dict[str, Any] = {
@@ -86,7 +86,7 @@ CONFIG_KEYS: dict[str, Any] = {
 
 
 def _defaults() -> dict[str, Any]:
-    from neurogym_lite.training import MONKEY_STEPS, MONKEY_TASK, RECIPE
+    from neurogym_lite.agents.recipe import MONKEY_STEPS, MONKEY_TASK, RECIPE
 
     return {"seed": 0, "total_timesteps": MONKEY_STEPS, **RECIPE,
             "stimulus_ms": int(MONKEY_TASK["timing"]["stimulus"][1]), "sigma": 1.0,
@@ -105,7 +105,7 @@ def _optuna() -> Any:
     try:
         import optuna
     except ImportError:
-        raise ImportError(f"neurogym_lite.population runs on Optuna, which is not installed: {_INSTALL}") from None
+        raise ImportError(f"neurogym_lite.agents.population runs on Optuna, which is not installed: {_INSTALL}") from None
     return optuna
 
 
@@ -168,8 +168,8 @@ def grid(**axes: Sequence[Any]) -> list[dict[str, Any]]:
 def _make_env_factory(config: Mapping[str, Any]) -> Any:
     import functools
 
-    from neurogym_lite.registration import make_env
-    from neurogym_lite.training import MONKEY_TASK
+    from neurogym_lite.agents.recipe import MONKEY_TASK
+    from neurogym_lite.tasks.registration import make_env
 
     timing = {**MONKEY_TASK["timing"], "stimulus": ("constant", config["stimulus_ms"])}
     return functools.partial(make_env, "PerceptualDecisionMaking-v0", **{**MONKEY_TASK, "timing": timing},
@@ -184,7 +184,7 @@ def measure(model: Any, config: Mapping[str, Any]) -> dict[str, Any]:
     ``accuracy_by_coh`` (completed trials, fixation breaks left out as in the monkey studies),
     ``ideal_by_coh`` (the ideal observer), ``z_vs_ideal_by_coh`` and ``n_by_coh``; then
     ``no_choice_rate`` (completed trials that ran out without a choice), ``fix_break_rate``,
-    ``p_choice1_at_0`` and ``meets_criterion`` (:func:`~neurogym_lite.training.monkey_criteria`),
+    ``p_choice1_at_0`` and ``meets_criterion`` (:func:`~neurogym_lite.agents.recipe.monkey_criteria`),
     and the signed psychometric function (probit with lapses, no bootstrap): ``threshold`` and
     ``bias`` in % coherence, ``efficiency`` = (ideal sigma / sigma)^2. Measures that cannot be
     computed (an untrained network that never completes a trial) are NaN, with ``fit_error``.
@@ -192,9 +192,10 @@ def measure(model: Any, config: Mapping[str, Any]) -> dict[str, Any]:
     """
     import numpy as np
 
-    from neurogym_lite.evaluation import evaluate
-    from neurogym_lite.psychophysics import fit_signed_psychometric, ideal_sigma
-    from neurogym_lite.training import monkey_criteria
+    from neurogym_lite.agents.evaluation import evaluate
+    from neurogym_lite.agents.recipe import monkey_criteria
+    from neurogym_lite.behaviour.ideal_observer import ideal_sigma
+    from neurogym_lite.behaviour.psychometric import fit_psychometric
 
     config = _check_config(config)
     make = _make_env_factory(config)
@@ -227,7 +228,7 @@ def measure(model: Any, config: Mapping[str, Any]) -> dict[str, Any]:
             result.choices, result.performance, result.reaction_steps, result.cohs * 10))).hexdigest(),
     }
     try:
-        fit = fit_signed_psychometric(signed[chose], result.choices[chose] == 1, n_boot=0)
+        fit = fit_psychometric(signed[chose], result.choices[chose] == 1, n_boot=0)
     except ValueError as e:  # too few completed choices to fit a curve
         out["fit_error"] = str(e)
     else:
@@ -250,13 +251,13 @@ def train_and_evaluate(config: Mapping[str, Any], save_path: str | os.PathLike[s
     """
     import torch
 
-    from neurogym_lite.evaluation import _one_torch_thread
-    from neurogym_lite.training import make_model, make_vec_env
+    from neurogym_lite.agents.recipe import make_model, make_vec_env
+    from neurogym_lite.utils.torch_threads import one_torch_thread
 
     config = _check_config(config)
     recipe = {k: config[k] for k in ("n_steps", "batch_size", "n_epochs", "learning_rate", "lr_schedule", "gamma",
                                      "gae_lambda", "ent_coef", "lstm_hidden_size", "scale_inputs")}
-    with _one_torch_thread():
+    with one_torch_thread():
         threads = torch.get_num_threads()
         venv = make_vec_env(_make_env_factory(config), n_envs=config["n_envs"], seed=config["seed"])
         model = make_model(venv, seed=config["seed"], **recipe)
@@ -555,16 +556,16 @@ def run_population(
     waiting = _waiting(study)
     if waiting:
         if n_workers == 1:
-            from neurogym_lite.evaluation import _one_torch_thread
+            from neurogym_lite.utils.torch_threads import one_torch_thread
 
-            with _one_torch_thread(), _quiet_optuna():
+            with one_torch_thread(), _quiet_optuna():
                 run_worker(study._storage, study_name, save_dir=save_dir, heartbeat_interval=heartbeat_interval,
                            grace_period=grace_period, quiet=False)
         else:
             # Fresh interpreters running the cluster CLI: spawn-like (never fork under torch), and
             # unlike multiprocessing's spawn they do not re-import the caller's __main__, so this works
             # from a notebook, a script without a main guard, or stdin.
-            cmd = [sys.executable, "-m", "neurogym_lite.population", "worker", "--storage", spec, "--study",
+            cmd = [sys.executable, "-m", "neurogym_lite.agents.population", "worker", "--storage", spec, "--study",
                    study_name, "--heartbeat", str(heartbeat_interval), "--grace", str(grace_period)]
             if save_dir is not None:
                 cmd += ["--save-dir", save_dir]
@@ -637,7 +638,7 @@ def results(storage: Any, study_name: str = "population") -> Any:
 
 # ----------------------------------------------------------------------------------------- CLI
 def _main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m neurogym_lite.population",
+    parser = argparse.ArgumentParser(prog="python -m neurogym_lite.agents.population",
                                      description="Train a population of networks on Optuna storage.")
     sub = parser.add_subparsers(dest="command", required=True)
     w = sub.add_parser("worker", help="train the study's waiting configs until none is left (launch N of these)")

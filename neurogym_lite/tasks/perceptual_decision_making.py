@@ -9,14 +9,14 @@ from typing import Any, ClassVar
 import numpy as np
 from gymnasium import spaces
 
-from neurogym_lite.core import TrialEnv
-from neurogym_lite.timing import TimingSpec
+from neurogym_lite.tasks.timing import TimingSpec
+from neurogym_lite.tasks.trial_env import TrialEnv
 
 DEFAULT_REWARDS: dict[str, float] = {"abort": -0.1, "correct": 1.0, "fail": 0.0}
 DEFAULT_COHS: tuple[float, ...] = (0.0, 6.4, 12.8, 25.6, 51.2)
 
 #: Limits on the arguments (module constants: raise one with, e.g.,
-#: ``neurogym_lite.envs.perceptual_decision_making.MAX_DIM_RING = 512`` before building the env).
+#: ``neurogym_lite.tasks.perceptual_decision_making.MAX_DIM_RING = 512`` before building the env).
 #: Each step of a trial holds ``1 + dim_ring`` floats, built at the trial's start.
 MAX_DIM_RING = 128
 #: Largest ``sigma``: beyond it the noise swamps any coherence, and the observation bounds
@@ -91,7 +91,7 @@ class PerceptualDecisionMaking(TrialEnv):
 
     ## Arguments
     ``dt`` (ms per step, default 100), ``rewards`` (dict, merged with the defaults), ``timing``
-    (dict, merged with the defaults; see :mod:`neurogym_lite.timing`), ``cohs`` (coherences in %,
+    (dict, merged with the defaults; see :mod:`neurogym_lite.tasks.timing`), ``cohs`` (coherences in %,
     default 0, 6.4, 12.8, 25.6, 51.2), ``sigma`` (noise, default 1.0: the per-step standard
     deviation is ``sigma / sqrt(dt)``), ``dim_ring`` (number of directions, default 2),
     ``abort`` (whether breaking fixation ends the trial, default False), ``enforce_fixation``
@@ -99,7 +99,7 @@ class PerceptualDecisionMaking(TrialEnv):
     default False, NeuroGym's rule).
 
     Limits: ``dim_ring <= MAX_DIM_RING`` (128), ``sigma <= MAX_SIGMA`` (1e6), every reward's
-    magnitude ``<= MAX_ABS_REWARD`` (1e6), at most ``neurogym_lite.timing.MAX_STEPS_PER_TRIAL``
+    magnitude ``<= MAX_ABS_REWARD`` (1e6), at most ``neurogym_lite.tasks.timing.MAX_STEPS_PER_TRIAL``
     steps per trial; each is a module constant, and the error names it. Wrong types raise a
     ``TypeError`` and out-of-range values a ``ValueError``, both naming the argument; nothing is
     clamped or rounded (``coh=150`` or ``ground_truth=0.7`` are refused).
@@ -138,7 +138,7 @@ class PerceptualDecisionMaking(TrialEnv):
             raise ValueError(
                 f"sigma={sigma!r} is above the limit MAX_SIGMA={MAX_SIGMA:g} (the noise would swamp any "
                 "signal and overflow the float32 bounds); raise "
-                "neurogym_lite.envs.perceptual_decision_making.MAX_SIGMA if you really mean it"
+                "neurogym_lite.tasks.perceptual_decision_making.MAX_SIGMA if you really mean it"
             )
         if isinstance(dim_ring, bool) or not isinstance(dim_ring, (int, np.integer)):
             raise TypeError(f"dim_ring must be an integer >= 2, got {dim_ring!r}")
@@ -147,7 +147,7 @@ class PerceptualDecisionMaking(TrialEnv):
         if dim_ring > MAX_DIM_RING:
             raise ValueError(
                 f"dim_ring={dim_ring!r} is above the limit MAX_DIM_RING={MAX_DIM_RING} (each step holds "
-                "1 + dim_ring floats); raise neurogym_lite.envs.perceptual_decision_making.MAX_DIM_RING "
+                "1 + dim_ring floats); raise neurogym_lite.tasks.perceptual_decision_making.MAX_DIM_RING "
                 "if you need more directions"
             )
         if not isinstance(abort, (bool, np.bool_)):
@@ -323,7 +323,7 @@ def _check_rewards(rewards: Mapping[str, float] | None, defaults: Mapping[str, f
         if abs(v) > MAX_ABS_REWARD:
             raise ValueError(
                 f"rewards[{k!r}]={v!r} is beyond the limit MAX_ABS_REWARD={MAX_ABS_REWARD:g} in magnitude; "
-                "rescale the rewards (or raise neurogym_lite.envs.perceptual_decision_making.MAX_ABS_REWARD)"
+                "rescale the rewards (or raise neurogym_lite.tasks.perceptual_decision_making.MAX_ABS_REWARD)"
             )
         merged[k] = float(v)
     return merged

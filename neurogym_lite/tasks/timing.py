@@ -26,7 +26,7 @@ upper bound ``hi`` of ``truncated_exponential`` may be ``math.inf``, meaning no 
 memory at its start, so a mistyped duration (``1e12`` ms) or ``dt`` (``1e-6``) would otherwise
 try to allocate gigabytes. Specs whose longest duration exceeds it are refused when parsed; a
 callable (or an unbounded ``truncated_exponential``) is checked at each draw. To raise it, set
-``neurogym_lite.timing.MAX_STEPS_PER_TRIAL`` before building the env.
+``neurogym_lite.tasks.timing.MAX_STEPS_PER_TRIAL`` before building the env.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ TimingSpec = Union[float, int, tuple, list, Callable[..., float]]
 DISTRIBUTIONS = ("constant", "uniform", "choice", "truncated_exponential")
 
 #: Most steps a period, or a whole trial, may last (see the module docstring). Read at run time,
-#: so ``neurogym_lite.timing.MAX_STEPS_PER_TRIAL = 10**6`` raises it for envs built afterwards.
+#: so ``neurogym_lite.tasks.timing.MAX_STEPS_PER_TRIAL = 10**6`` raises it for envs built afterwards.
 MAX_STEPS_PER_TRIAL = 100_000
 
 
@@ -54,7 +54,7 @@ def too_many_steps(what: str, steps: float, dt: float) -> ValueError:
         f"{what} would last {steps:.6g} steps of dt={dt:g} ms, more than the limit of "
         f"MAX_STEPS_PER_TRIAL={MAX_STEPS_PER_TRIAL} steps per trial (a trial's observations are "
         "built in memory); check the duration and dt, or raise the limit with "
-        "neurogym_lite.timing.MAX_STEPS_PER_TRIAL = ..."
+        "neurogym_lite.tasks.timing.MAX_STEPS_PER_TRIAL = ..."
     )
 
 
@@ -162,7 +162,7 @@ def _fixed_steps(period: str, ms: Any, dt: float) -> int:
     return round(steps)
 
 
-def _numbers(period: str, kind: str, params: Any, n: Sequence[int]) -> tuple[float, ...]:
+def check_numbers(period: str, kind: str, params: Any, n: Sequence[int]) -> tuple[float, ...]:
     if not isinstance(params, (tuple, list)) or len(params) not in n:
         shape = " or ".join(str(k) for k in n)
         raise TypeError(
@@ -240,7 +240,7 @@ def parse_timing(period: str, spec: TimingSpec, dt: float, min_steps: int = 0) -
             raise too_short(min(steps_list) * dt)
         return PeriodTiming(period, kind, steps_list, dt, min_steps, max_steps=max(steps_list))
     if kind == "uniform":
-        lo, hi = _numbers(period, kind, params, (2,))
+        lo, hi = check_numbers(period, kind, params, (2,))
         if lo < 0 or hi < lo:
             raise ValueError(
                 f"timing[{period!r}]: ('uniform', (lo, hi)) needs 0 <= lo <= hi, got {params!r}"
@@ -251,7 +251,7 @@ def parse_timing(period: str, spec: TimingSpec, dt: float, min_steps: int = 0) -
             raise too_many_steps(f"timing[{period!r}]: ('uniform', (lo, hi)) with hi={hi:g} ms", hi / dt, dt)
         return PeriodTiming(period, kind, (lo, hi), dt, min_steps, max_steps=_nearest_steps(hi, dt))
     if kind == "truncated_exponential":
-        vals = _numbers(period, kind, params, (2, 3))
+        vals = check_numbers(period, kind, params, (2, 3))
         mean, lo = vals[0], vals[1]
         hi = vals[2] if len(vals) == 3 else math.inf
         if mean <= 0 or lo < 0 or hi < lo:

@@ -6,7 +6,7 @@ seed, steps; how well it does; and the ``sha256`` of the zip). Dropping such a p
 folder is all it takes to ship another model: every function here takes the model's ``name``.
 
 ``pdm_lstm`` was trained by ``python tools/train_pretrained.py`` with the default recipe of
-notebook 2 (:mod:`neurogym_lite.training`) on ``PerceptualDecisionMaking-v0`` with the seed
+notebook 2 (:mod:`neurogym_lite.agents.recipe`) on ``PerceptualDecisionMaking-v0`` with the seed
 notebook's timing, wrapped in ``PassReward``.
 
 The zip's checksum is verified before it is unpickled, so that a damaged or truncated file gives
@@ -44,7 +44,7 @@ _HARMLESS_LOAD_WARNING = (
 
 
 def _models_dir() -> Any:
-    return resources.files("neurogym_lite") / "models"
+    return resources.files("neurogym_lite.agents") / "models"
 
 
 def available() -> list[str]:
@@ -122,7 +122,7 @@ def load_pretrained(name: str = PRETRAINED) -> Any:
 
 def make_pretrained_env(name: str = PRETRAINED) -> gym.Env:
     """A fresh env exactly like the one the shipped model was trained on."""
-    from neurogym_lite.registration import make_env
+    from neurogym_lite.tasks.registration import make_env
 
     info = pretrained_info(name)
     kwargs = dict(info["env_kwargs"])

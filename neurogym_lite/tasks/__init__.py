@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import gymnasium as gym
 
-from neurogym_lite.envs.perceptual_decision_making import PerceptualDecisionMaking
-from neurogym_lite.envs.reaction_time import PerceptualDecisionMakingRT
+from neurogym_lite.tasks.perceptual_decision_making import PerceptualDecisionMaking
+from neurogym_lite.tasks.reaction_time import PerceptualDecisionMakingRT
 
 __all__ = ["TASKS", "PerceptualDecisionMaking", "PerceptualDecisionMakingRT", "register_all"]
 
 #: task id -> entry point; every id here is registered on import.
 TASKS: dict[str, str] = {
-    "PerceptualDecisionMaking-v0": "neurogym_lite.envs.perceptual_decision_making:PerceptualDecisionMaking",
-    "PerceptualDecisionMakingRT-v0": "neurogym_lite.envs.reaction_time:PerceptualDecisionMakingRT",
+    "PerceptualDecisionMaking-v0": "neurogym_lite.tasks.perceptual_decision_making:PerceptualDecisionMaking",
+    "PerceptualDecisionMakingRT-v0": "neurogym_lite.tasks.reaction_time:PerceptualDecisionMakingRT",
 }
 
 

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from neurogym_lite.envs.perceptual_decision_making import PerceptualDecisionMaking
-from neurogym_lite.timing import TimingSpec
+from neurogym_lite.tasks.perceptual_decision_making import PerceptualDecisionMaking
+from neurogym_lite.tasks.timing import TimingSpec
 
 DEFAULT_RT_REWARDS: dict[str, float] = {"abort": -1.0, "correct": 1.0, "fail": -3.0, "miss": -3.0}
 DEFAULT_RT_TIMING: dict[str, TimingSpec] = {"fixation": 500, "stimulus": 2000}
@@ -20,7 +20,7 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     r"""Random-dots motion discrimination in which the agent answers whenever it is ready.
 
     ## Description
-    As in :class:`~neurogym_lite.envs.PerceptualDecisionMaking`, a patch of dots moves with a
+    As in :class:`~neurogym_lite.tasks.PerceptualDecisionMaking`, a patch of dots moves with a
     *coherence* (in %) towards one of ``dim_ring`` directions, but here the stimulus stays on
     until the agent chooses or a deadline passes, and choosing ends the trial at once: the
     agent decides both *what* to answer and *when* (Roitman & Shadlen 2002). The fixation cue
@@ -73,7 +73,7 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     fixation period and the discount are the cost of time.
 
     Why these values (measured in ``benchmarks/README.md``, section 5, with
-    :data:`neurogym_lite.reaction_times.RT_RECIPE`; there, all 3 seeds of that recipe give agents
+    :data:`neurogym_lite.agents.recipe.RT_RECIPE`; there, all 3 seeds of that recipe give agents
     whose accuracy rises from chance to ~100 % and whose mean RT falls with coherence, by 220-460 ms):
 
     - ``fail = -3``: with -2, agents drifted back toward fast answers as training went on (mean RT
@@ -88,7 +88,7 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     noise is ``sigma / sqrt(dt)``, so the evidence per unit time does not depend on ``dt``: a
     perfect integrator has a drift of ``22.4 / sigma`` per second per unit coherence (in units of
     its own noise), 11.2 with the default ``sigma = 2``, close to the monkeys' ~10 (a
-    drift-diffusion fit to their trials, ``neurogym_lite.reaction_times.monkey_ddm_fits``): at
+    drift-diffusion fit to their trials, ``neurogym_lite.behaviour.monkeys.monkey_ddm_fits``): at
     low coherence, many frames are needed.
 
     ``info['performance']`` is 1 for a correct choice, 0 otherwise (wrong, aborted, no choice).

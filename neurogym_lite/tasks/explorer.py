@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from neurogym_lite.envs.perceptual_decision_making import PerceptualDecisionMaking
-from neurogym_lite.evaluation import ideal_observer_accuracy
+from neurogym_lite.behaviour.ideal_observer import ideal_observer_accuracy
+from neurogym_lite.tasks.perceptual_decision_making import PerceptualDecisionMaking
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
