@@ -78,9 +78,31 @@ def input_scaling(env: gym.Env) -> tuple[list[float], list[float]] | None:
     their baseline (0.5) and divide them by the per-step noise std; other channels untouched.
     ``None`` for an env without ``stimulus_*`` channels (any other task): no scaling."""
     task: Any = env.unwrapped
-    names = list(getattr(task, "ob_names", []))
-    noise = float(getattr(task, "noise_std", 0.0))
-    n = int(env.observation_space.shape[0])  # wrappers (PassReward) may append channels
+    # wrappers (PassReward) may append channels: the size comes from the outermost space
+    return _scaling(getattr(task, "ob_names", []), getattr(task, "noise_std", 0.0), env.observation_space)
+
+
+def _vec_input_scaling(venv: Any) -> tuple[list[float], list[float]] | None:
+    """:func:`input_scaling` of the first env of any SB3 VecEnv: read directly from a
+    ``DummyVecEnv``'s ``envs``, through ``get_attr`` from a ``SubprocVecEnv`` (whose envs live in
+    other processes)."""
+    envs = getattr(venv, "envs", None)
+    if envs:
+        return input_scaling(envs[0])
+    get_attr = getattr(venv, "get_attr", None)
+    if get_attr is None:
+        raise TypeError(f"venv must be a stable-baselines3 VecEnv (make_vec_env builds one), got {type(venv).__name__}")
+    try:
+        names, noise = get_attr("ob_names", [0])[0], get_attr("noise_std", [0])[0]
+    except AttributeError:  # not a random-dots task: no stimulus channels to scale
+        return None
+    return _scaling(names, noise, venv.observation_space)
+
+
+def _scaling(names: Any, noise: Any, space: Any) -> tuple[list[float], list[float]] | None:
+    names = list(names or [])
+    noise = float(noise or 0.0)
+    n = int(space.shape[0])
     if not any(name.startswith("stimulus") for name in names) or noise <= 0 or n < len(names):
         return None
     shift, scale = [0.0] * n, [1.0] * n
@@ -116,7 +138,13 @@ def make_vec_env(make_env: Callable[[], gym.Env], n_envs: int = RECIPE["n_envs"]
 
 def make_model(venv: Any, seed: int = 0, verbose: int = 0, **overrides: Any) -> Any:
     """A ``RecurrentPPO('MlpLstmPolicy', ...)`` with the recipe's hyperparameters (``overrides``
-    replace any of them)."""
+    replace any of them), ready for ``model.learn(total_timesteps)``.
+
+    ``venv`` is the vectorised environment it trains on: a stable-baselines3 ``VecEnv`` holding
+    several copies of the task (:func:`make_vec_env` builds the recipe's ``DummyVecEnv``; a
+    ``SubprocVecEnv`` works too). With the recipe's ``scale_inputs``, the policy's first layer
+    centres and scales the stimulus channels (:class:`~neurogym_lite.agents.policy.ScaledInput`),
+    read from the first env of ``venv`` whatever its kind."""
     from sb3_contrib import RecurrentPPO
 
     hp = {k: v for k, v in RECIPE.items() if k not in ("n_envs", "lstm_hidden_size", "lr_schedule", "scale_inputs")}
@@ -128,8 +156,7 @@ def make_model(venv: Any, seed: int = 0, verbose: int = 0, **overrides: Any) -> 
         raise TypeError(f"lstm_forget_bias must be a number or None, got {forget_bias!r}")
     policy_kwargs = {"lstm_hidden_size": hidden, **overrides.pop("policy_kwargs", {})}
     if scale and "features_extractor_class" not in policy_kwargs:
-        envs = getattr(venv, "envs", None)
-        scaling = input_scaling(envs[0]) if envs else None
+        scaling = _vec_input_scaling(venv)
         if scaling is not None:
             from neurogym_lite.agents.policy import ScaledInput
 
