@@ -8,6 +8,7 @@ Cells, and checks in the page that:
 
 - every code cell ran (has an execution count) and no cell shows an error or any stderr output
   (in JupyterLab 4 tracebacks and warnings both render as ``application/vnd.jupyter.stderr``);
+- opening the notebook does not mark it modified (its stored metadata is what JupyterLab writes);
 - the Colab install cell ran and shows nothing;
 - each cell that plots (``plot_env``, ``draw_trial``) shows its figure as a decoded, visible image;
 - the ipywidgets trial explorer renders its six sliders and its figure, and moving the coherence
@@ -60,6 +61,9 @@ SERVER_START_TIMEOUT = 60
 NOTEBOOK_LOAD_TIMEOUT = 60
 RUN_ALL_TIMEOUT = 120
 WIDGET_TIMEOUT = 30
+
+# The notebook's tab while it has unsaved changes (JupyterLab 4)
+DIRTY_TAB = ".lm-TabBar-tab.jp-mod-dirty"
 
 # Cells whose output must include a figure (the draw_trial import line does not count).
 PLOTTING_CELL = re.compile(r"plot_env\(|^\s*_\s*=\s*draw_trial\(", re.MULTILINE)
@@ -272,6 +276,13 @@ def test_notebook_1_runs_and_renders_in_jupyterlab(jupyterlab, browser):
         _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f"{_PANEL} .jp-Notebook-ExecutionIndicator"
                                                                  "[data-status='idle']"),
               NOTEBOOK_LOAD_TIMEOUT, "the kernel to be idle")
+        # JupyterLab rewrites the notebook's metadata from the kernel it starts (kernelspec,
+        # language_info); stored metadata that differs marks the notebook modified before the reader
+        # did anything. The same selector must find the mark once the cells have run (below).
+        time.sleep(1)
+        stage = "checking that opening the notebook did not modify it"
+        assert not driver.find_elements(By.CSS_SELECTOR, DIRTY_TAB), \
+            "the notebook shows as modified as soon as it is opened: its stored metadata differs from the kernel's"
 
         stage = "running all cells (menu Run > Run All Cells)"
         driver.find_element(By.XPATH, "//li[contains(@class, 'lm-MenuBar-item')][normalize-space(.)='Run']").click()
@@ -291,6 +302,8 @@ def test_notebook_1_runs_and_renders_in_jupyterlab(jupyterlab, browser):
         run_all_seconds = time.monotonic() - t0
 
         stage = "checking the outputs"
+        assert driver.find_elements(By.CSS_SELECTOR, DIRTY_TAB), \
+            "running the cells did not mark the notebook modified: has JupyterLab's dirty-tab class changed?"
         dom = driver.find_elements(By.CSS_SELECTOR, f"{_PANEL} .jp-Notebook .jp-Cell")
         assert len(dom) == len(cells)
         stdout = driver.find_elements(By.CSS_SELECTOR,

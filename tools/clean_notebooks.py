@@ -9,13 +9,17 @@ import json
 import sys
 from pathlib import Path
 
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
 
 def clean(path: Path) -> bool:
     nb = json.loads(path.read_text())
     before = json.dumps(nb, sort_keys=True)
     meta = nb.setdefault("metadata", {})
     meta.pop("widgets", None)
-    meta["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    # ipykernel's own kernelspec: JupyterLab writes it into the notebook when the kernel starts, so
+    # anything else would mark every notebook modified as soon as it is opened
+    meta["kernelspec"] = KERNELSPEC
     meta.setdefault("language_info", {"name": "python"})
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)

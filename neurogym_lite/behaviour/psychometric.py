@@ -27,9 +27,9 @@ from scipy.special import expit, ndtr
 
 from neurogym_lite.utils.validation import (
     check_array,
+    check_binary,
     check_bool,
     check_choice,
-    check_binary,
     check_int,
     check_level,
     check_positive,
