@@ -436,3 +436,11 @@ def test_plot_unit_by_choice_and_coherence_styles_and_minimum_trials():
     assert np.allclose(lines[2].get_ydata(), [5, 6])  # column `unit` of the condition's mean
     assert ax.get_xlabel() == "time from dots onset (ms)"
     plt.close(fig)
+
+
+def test_a_rollout_prints_a_short_summary_not_its_arrays():
+    r = ngym.run_env(wrapped(), num_trials=20, seed=0)
+    text = str(r)
+    assert text == r.summary() and repr(r) == f"<{text}>"
+    assert len(text.splitlines()) < 10 and "20 trials" in text and "fixation, stimulus_1" in text
+    assert f"{int(r.performance.sum())} of 20" in text

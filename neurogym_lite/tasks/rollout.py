@@ -88,6 +88,29 @@ class Rollout:
         start = 0 if k == 0 else int(ends[k - 1]) + 1
         return slice(start, int(ends[k]) + 1)
 
+    def summary(self) -> str:
+        """A few lines on what the rollout holds (what ``print(rollout)`` shows)."""
+        aborted = sum(bool(t.get("aborted", False)) for t in self.trials)
+        states = "none" if self.hidden is None else f"hidden and cell, {self.hidden.shape[-1]} units per step"
+        dt = f" at dt = {self.dt:g} ms" if self.dt else ""
+        lines = [
+            f"Rollout of {self.task or 'a task'}: {self.num_steps} steps{dt}, {self.num_trials} completed trials",
+            f"  agent: {self.agent}",
+            f"  correct: {int(self.performance.sum())} of {self.num_trials} trials ({aborted} aborted: fixation broken; "
+            f"{int(np.sum(self.choices == 0))} ended without a choice)",
+            f"  observations: {', '.join(self.ob_names)}",
+            f"  actions: {', '.join(f'{i}={n}' for i, n in enumerate(self.act_names))}",
+            f"  LSTM states: {states}",
+            "  arrays: obs, actions, gt, rewards, new_trial (per step); performance, trials (per trial)",
+        ]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        # the dataclass repr printed every array in full (hundreds of lines)
+        return f"<{self.summary()}>"
+
+    __str__ = summary
+
 
 def _is_vec_env(env: Any) -> bool:
     try:
