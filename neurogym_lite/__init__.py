@@ -1,6 +1,18 @@
 """neurogym_lite: trial-based neuroscience tasks as gymnasium environments, for teaching.
 
-``import neurogym_lite`` registers every task with gymnasium (``PerceptualDecisionMaking-v0``).
+``import neurogym_lite`` registers its tasks with gymnasium: ``PerceptualDecisionMaking-v0`` (the
+random-dots task with a fixed stimulus duration) and ``PerceptualDecisionMakingRT-v0`` (its
+reaction-time version).
+
+Start here (each has a docstring; the notebooks show them in use)::
+
+    env = ngym.make_env("PerceptualDecisionMaking-v0")          # the task, with the previous reward
+    ngym.plot_env(env, num_steps=100)                            # what a random agent sees and does
+    from neurogym_lite.agents.recipe import make_model, make_vec_env     # the training recipe
+    from neurogym_lite.agents.evaluation import evaluate                 # accuracy per coherence
+    from neurogym_lite.agents.pretrained import load_pretrained          # a trained LSTM, shipped
+    from neurogym_lite.behaviour.psychometric import fit_psychometric    # the psychometric function
+
 ``import neurogym_lite as ngym`` then gives NeuroGym's names: ``ngym.make``, ``ngym.spaces``,
 ``ngym.TrialEnv``, ``ngym.utils.plot_env``, ``ngym.wrappers.PassReward`` / ``Monitor``.
 Importing does not touch matplotlib's global settings.
