@@ -444,3 +444,13 @@ def test_a_rollout_prints_a_short_summary_not_its_arrays():
     assert text == r.summary() and repr(r) == f"<{text}>"
     assert len(text.splitlines()) < 10 and "20 trials" in text and "fixation, stimulus_1" in text
     assert f"{int(r.performance.sum())} of 20" in text
+
+
+def test_one_colour_per_coherence_shared_by_every_figure():
+    from neurogym_lite.behaviour.plotting import coherence_colors
+
+    colors = coherence_colors([51.2, 0, 3.2, 0.0, 12.8])
+    assert list(colors) == [0.0, 3.2, 12.8, 51.2] and len(set(colors.values())) == 4
+    assert colors == coherence_colors([0, 3.2, 12.8, 51.2])  # the same levels, the same colours
+    with pytest.raises(ValueError, match="signed_coherence_colors"):
+        coherence_colors([-3.2, 3.2])

@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from neurogym_lite.utils.validation import check_array
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = [
+    "coherence_colors",
     "coherence_x",
     "despine",
     "log_coherence_axis",
@@ -169,3 +172,16 @@ def signed_coherence_colors(levels: Any) -> dict[float, Any]:
         shade = 0.45 + 0.55 * magnitudes.index(abs(s)) / max(len(magnitudes) - 1, 1)
         colors[s] = plt.get_cmap("Blues" if s > 0 else "Reds")(shade)
     return colors
+
+
+def coherence_colors(levels: Any) -> dict[float, Any]:
+    """A colour per unsigned coherence, from dark (0 %) to light (the strongest) along viridis by
+    rank, the same for every figure that draws one curve per coherence (notebooks 4-9)."""
+    import matplotlib.pyplot as plt
+
+    values = sorted({float(c) for c in check_array("levels", levels).ravel()})
+    if any(c < 0 for c in values):
+        raise ValueError(f"levels must be unsigned coherences (>= 0); for signed ones use signed_coherence_colors, "
+                         f"got {values}")
+    cmap = plt.get_cmap("viridis")
+    return {c: cmap(i / max(len(values) - 1, 1)) for i, c in enumerate(values)}
