@@ -112,7 +112,9 @@ class _SplitModule(types.ModuleType):
             )
             return getattr(importlib.import_module(new), new_name)
         if (old, name) in REMOVED:
-            raise AttributeError(f"{self.__name__}.{name} was replaced by {REMOVED[(old, name)]}")
+            # an ImportError, not an AttributeError: ``from <old> import <name>`` then shows this
+            # message instead of Python's bare "cannot import name"
+            raise ImportError(f"{self.__name__}.{name} was replaced by {REMOVED[(old, name)]}")
         if name.startswith("__"):
             raise AttributeError(name)
         raise AttributeError(
