@@ -182,3 +182,41 @@ def test_default_abort_ends_the_trial_on_an_early_choice():
     env.reset(seed=0)
     _, reward, _, _, info = env.step(1)
     assert info["new_trial"] and reward == -1.0 and info["trial"]["rt"] is None
+
+
+def test_a_time_out_follows_an_error_and_a_miss_not_a_correct_choice():
+    env = gym.make("PerceptualDecisionMakingRT-v0", timeout_after_error=1000, timing={"fixation": 100, "stimulus": 200}).unwrapped
+    env.reset(seed=0)
+    assert "timeout" not in env.start_ind
+
+    def finish(action_at_stim):
+        onset = env.start_ind["stimulus"]
+        while True:
+            t = env.t_ind
+            a = action_at_stim(env) if t >= onset else 0
+            _, r, _, _, info = env.step(a)
+            if info["new_trial"]:
+                return r, info
+
+    r, info = finish(lambda e: 2 - e.trial["ground_truth"])  # the wrong direction
+    assert r == env.rewards["fail"] and info["trial"]["timeout_steps"] == 0
+    assert env.start_ind["timeout"] == 0 and env.end_ind["timeout"] == 1000 // env.dt
+    assert env.trial["timeout_steps"] == 1000 // env.dt
+    # during the time-out the screen is blank and actions do nothing
+    assert not env.ob[: env.end_ind["timeout"]].any()
+    _, r, _, _, info = env.step(1)
+    assert r == 0 and not info["new_trial"]
+    r, info = finish(lambda e: 1 + e.trial["ground_truth"])  # correct: no time-out next
+    assert r == env.rewards["correct"] and "timeout" not in env.start_ind
+    # RTs still count from stimulus onset, after the time-out
+    assert info["trial"]["rt"] == (info["trial"]["response_step"] - info["trial"]["stim_onset_step"] + 1) * env.dt
+    r, info = finish(lambda e: 0)  # a miss: time-out too
+    assert r == env.rewards["miss"] and "timeout" in env.start_ind
+    env.reset(seed=1)
+    assert "timeout" not in env.start_ind  # a new sequence starts clean
+
+
+@pytest.mark.parametrize(("value", "exc"), [(-20, ValueError), (30, ValueError), ("1s", TypeError), (True, TypeError)])
+def test_timeout_after_error_is_checked(value, exc):
+    with pytest.raises(exc, match="timeout_after_error"):
+        gym.make("PerceptualDecisionMakingRT-v0", timeout_after_error=value)

@@ -130,13 +130,26 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
         sigma: float = DEFAULT_RT_SIGMA,
         dim_ring: int = 2,
         abort: bool = True,
+        timeout_after_error: float = 0.0,
     ) -> None:
         super().__init__(dt=dt, rewards=rewards, timing=timing, cohs=cohs, sigma=sigma, dim_ring=dim_ring,
                          abort=abort)
+        from neurogym_lite.tasks.timing import parse_timing
+        from neurogym_lite.utils.validation import check_real
+
+        self.timeout_after_error = check_real("timeout_after_error", timeout_after_error, low=0.0, high=60_000.0)
+        # a multiple of dt, like every fixed duration (parse_timing says so if not)
+        self._timeout_steps = (parse_timing("timeout_after_error", self.timeout_after_error, self.dt).params[0]
+                               if self.timeout_after_error else 0)
+        self._timeout_next = False
 
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:
         coh, gt = self._draw_trial(kwargs)
 
+        timeout = self._timeout_steps if self._timeout_next else 0
+        if timeout:
+            # the blank screen after an error: nothing to see, nothing to do, time passing
+            self.add_period("timeout", timeout * self.dt)
         self.add_period(["fixation", "stimulus"])
         self.add_ob(1.0, period="fixation", where="fixation")
         signal = np.cos(self.theta - self.theta[gt]) * (coh / 200) + 0.5
@@ -145,25 +158,41 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
             self.add_randn(0.0, self.noise_std, period="stimulus", where="stimulus")
             np.clip(self.ob[:, 1:], self._stim_low, self._stim_high, out=self.ob[:, 1:])
         self.set_groundtruth(gt + 1, period="stimulus")
+        self._timeout_next = False  # served (cleared only once the trial is built)
         return {"ground_truth": gt, "coh": coh, "stim_onset_step": self.start_ind["stimulus"],
-                "response_step": None, "rt": None}
+                "response_step": None, "rt": None, "timeout_steps": timeout}
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+        pending = self._timeout_next
+        self._timeout_next = False  # a fresh sequence starts without a time-out
+        try:
+            return super().reset(seed=seed, options=options)
+        except BaseException:
+            self._timeout_next = pending
+            raise
 
     def _step(self, action: int) -> tuple[float, bool]:
         t = self.t_ind
         period = self._period_at[t]
+        if period == "timeout":
+            return 0.0, False
         if period == "fixation":
             if action == 0:
                 return 0.0, False
             return self._r_abort, self.abort
         # stimulus: any choice ends the trial
         if action == 0:
-            return (self.rewards["miss"], True) if t == self._n_steps - 1 else (0.0, False)
+            if t == self._n_steps - 1:
+                self._timeout_next = True
+                return self.rewards["miss"], True
+            return 0.0, False
         onset = self.trial["stim_onset_step"]
         self.trial["response_step"] = t
         self.trial["rt"] = (t - onset + 1) * self.dt
         if action == self._gt_list[t]:
             self.performance = 1
             return self._r_correct, True
+        self._timeout_next = True
         return self._r_fail, True
 
     def _describe_extra(self) -> list[str]:
