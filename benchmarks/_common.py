@@ -9,6 +9,7 @@ subprocess of the benchmark script (a worker), so both are measured the same way
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import json
 import os
 import platform
@@ -83,14 +84,16 @@ def run_worker(python: str, script: Path, args: dict[str, Any], timeout: float |
 class Worker:
     """A long-lived worker: the first stdin line configures it, then one JSON line per request."""
 
-    def __init__(self, python: str, script: Path, config: dict[str, Any]) -> None:
+    def __init__(self, python: str, script: Path, config: dict[str, Any], pythonpath: str | None = None) -> None:
         env = dict(os.environ)
         for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
             env[var] = str(config.get("threads", 1))
         env.pop("PYTHONPATH", None)
+        if pythonpath:  # e.g. another commit's neurogym_lite, found before the installed one
+            env["PYTHONPATH"] = pythonpath
         self.proc = subprocess.Popen([python, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      text=True, env=env, cwd=str(HERE))
-        self.ask(config)  # answered with {"ready": ...} once its envs are built
+        self.ready = self.ask(config)  # {"ready": ...} once its envs are built
 
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -110,6 +113,20 @@ class Worker:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+def export_commit(rev: str) -> str:
+    """The package as it is at git ``rev``, in a temporary folder (for a side-by-side run of two
+    commits with the same Python): returns the folder to put on ``PYTHONPATH``."""
+    import tarfile
+    import tempfile
+
+    out = tempfile.mkdtemp(prefix=f"neurogym_lite-{rev[:12]}-")
+    archive = subprocess.run(["git", "archive", rev, "neurogym_lite"], capture_output=True, check=True,
+                             cwd=str(HERE.parent)).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(out, filter="data")
+    return out
 
 
 def versions(python: str) -> dict[str, str]:

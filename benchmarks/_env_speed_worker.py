@@ -138,7 +138,8 @@ def serve() -> None:
     side, seed = first["side"], int(first.get("seed", 0))
     rng = np.random.default_rng(seed)
     envs = {s: build(side, s, seed) for s in first["setups"]}
-    print(json.dumps({"ready": side}), flush=True)
+    where = sys.modules["neurogym_lite"].__file__ if "neurogym_lite" in sys.modules else None
+    print(json.dumps({"ready": side, "neurogym_lite": where}), flush=True)
     for line in sys.stdin:
         req = json.loads(line)
         env, n = envs[req["setup"]], int(req["steps"])

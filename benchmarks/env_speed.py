@@ -3,6 +3,7 @@
     python benchmarks/env_speed.py               # 5 rounds (creates benchmarks/.neurogym-venv once)
     python benchmarks/env_speed.py --repeats 9
     python benchmarks/env_speed.py --profile     # cProfile of neurogym_lite's gym.make + PassReward loop
+    python benchmarks/env_speed.py --against REV # this checkout vs neurogym_lite at git REV, instead of NeuroGym
 
 PerceptualDecisionMaking-v0 with the seed's kwargs, random actions drawn in advance (plain ints;
 an (n, n_envs) array for the vec envs), timed with time.perf_counter in four set-ups: the task
@@ -59,19 +60,32 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=100_000, help="timed steps per single-env set-up")
     ap.add_argument("--vec-steps", type=int, default=40_000, help="timed env steps per DummyVecEnv set-up")
     ap.add_argument("--profile", action="store_true", help="only profile neurogym_lite (cProfile) and exit")
-    ap.add_argument("--out", default="env_speed.json", help="file name in benchmarks/results/, or a path")
+    ap.add_argument("--out", default=None, help="file name in benchmarks/results/, or a path")
+    ap.add_argument("--against", metavar="REV", help="compare with neurogym_lite at this git commit (same Python) "
+                    "instead of NeuroGym: the 'neurogym' columns are then that commit's")
     a = ap.parse_args()
     if a.profile:
         profile(a.steps)
         return
+    a.out = a.out or ("env_speed.json" if a.against is None else "env_speed_against_commit.json")
 
-    pythons = {"lite": C.lite_python(), "floor": C.lite_python(), "neurogym": C.ensure_neurogym_venv()}
+    if a.against:
+        pythons = {"lite": C.lite_python(), "floor": C.lite_python(), "neurogym": C.lite_python()}
+        paths = {"neurogym": C.export_commit(a.against)}
+        kinds = {"lite": "lite", "floor": "floor", "neurogym": "lite"}
+    else:
+        pythons = {"lite": C.lite_python(), "floor": C.lite_python(), "neurogym": C.ensure_neurogym_venv()}
+        paths, kinds = {}, {side: side for side in SIDES}
     meta = {"machine": C.machine(), "versions": {s: C.versions(pythons[s]) for s in ("lite", "neurogym")},
             "settings": {"steps": a.steps, "vec_steps": a.vec_steps, "repeats": a.repeats,
                          "actions": "uniform random, pre-drawn per burst", "torch_threads": 1,
-                         "kwargs": "dt=100, timing fixation/stimulus/decision constant 300/500/300 ms"}}
-    workers = {side: C.Worker(pythons[side], WORKER, {"side": side, "setups": SETUPS, "seed": 0, "threads": 1})
+                         "kwargs": "dt=100, timing fixation/stimulus/decision constant 300/500/300 ms"},
+            "against": a.against}
+    workers = {side: C.Worker(pythons[side], WORKER, {"side": kinds[side], "setups": SETUPS, "seed": 0, "threads": 1},
+                              pythonpath=paths.get(side))
                for side in SIDES}
+    for side, w in workers.items():
+        print(f"{side}: neurogym_lite from {w.ready.get('neurogym_lite')}")
     rounds: list[dict[str, Any]] = []
     try:
         for r in range(a.repeats):
@@ -102,7 +116,8 @@ def main() -> None:
     C.write_json(a.out, {**meta, "rounds": rounds, "summary": rows, "trials_per_1k_steps": trials, "complete": True})
 
     print()
-    print("| set-up | neurogym_lite steps/s | NeuroGym 2.3.1 steps/s | no-op floor steps/s | lite / NeuroGym (min–max) | floor / lite (min–max) |")
+    other = "NeuroGym 2.3.1" if a.against is None else f"neurogym_lite @ {a.against}"
+    print(f"| set-up | neurogym_lite steps/s | {other} steps/s | no-op floor steps/s | lite / {other} (min–max) | floor / lite (min–max) |")
     print("|---|---|---|---|---|---|")
     for row in rows:
         lo, hi = row["lite_over_neurogym_range"]

@@ -25,50 +25,21 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
 
-from neurogym_lite.tasks import timing as _timing_mod
-from neurogym_lite.tasks.spaces import names_of
-from neurogym_lite.tasks.timing import PeriodTiming, TimingSpec, check_dt, parse_timing, too_many_steps
+from neurogym_lite.tasks.neurogym_idiom import NeuroGymIdiom
+from neurogym_lite.tasks.periods import TrialPeriods
+from neurogym_lite.tasks.timing import TimingSpec, check_dt
+from neurogym_lite.tasks.trial_arrays import TrialArrays
 
 __all__ = ["TrialEnv"]
 
-PeriodArg = str | Sequence[str] | None
 
-
-def _marking(name: str) -> Any:
-    """``dict.<name>``, noting on the dict that it changed."""
-    method = getattr(dict, name)
-
-    def marked(self: _TimingDict, *args: Any, **kwargs: Any) -> Any:
-        self.changed = True
-        return method(self, *args, **kwargs)
-
-    marked.__name__ = name
-    return marked
-
-
-class _TimingDict(dict):  # type: ignore[type-arg]
-    """``env.timing``: a dict that notes when it is changed, so that NeuroGym's idiom
-    (``self.timing = {...}; self.timing.update(timing)`` after ``super().__init__``) takes effect:
-    the specs are parsed again at the next trial."""
-
-    changed = True
-    __setitem__ = _marking("__setitem__")
-    __delitem__ = _marking("__delitem__")
-    __ior__ = _marking("__ior__")
-    update = _marking("update")
-    pop = _marking("pop")
-    popitem = _marking("popitem")
-    clear = _marking("clear")
-    setdefault = _marking("setdefault")
-
-
-class TrialEnv(gym.Env[np.ndarray, np.int64]):
+class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, gym.Env[np.ndarray, np.int64]):
     """Base class for trial-based tasks.
 
     Subclasses set ``default_timing`` (the periods, in order, with default durations), optionally
@@ -140,266 +111,7 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
         self.start_ind: dict[str, int] = {}
         self.end_ind: dict[str, int] = {}
 
-    # ------------------------------------------------------------------ timing
-    @property
-    def timing(self) -> dict[str, TimingSpec]:
-        """The duration spec of each period (see :mod:`neurogym_lite.tasks.timing`).
-
-        Assigning a dict, or changing this one in place, takes effect from the next trial."""
-        return self._timing_spec
-
-    @timing.setter
-    def timing(self, value: Mapping[str, TimingSpec]) -> None:
-        if not isinstance(value, Mapping):
-            raise TypeError(f"timing must be a dict of period name -> duration spec, got {value!r}")
-        self._timing_spec = _TimingDict(value)
-        self._timing  # noqa: B018 (parse now: a bad spec fails where it is set)
-
-    @property
-    def _timing(self) -> dict[str, PeriodTiming]:
-        """The parsed specs, parsed again after ``timing`` changed."""
-        spec = self._timing_spec
-        if spec.changed:
-            parsed = {
-                name: parse_timing(name, s, self.dt, 1 if name in self.required_periods else 0)
-                for name, s in spec.items()
-            }
-            # A trial is built in memory at its start: refuse now a timing whose longest trial is
-            # over the limit (periods that can be unbounded are checked as they are drawn).
-            longest = sum(t.max_steps for t in parsed.values() if math.isfinite(t.max_steps))
-            if longest > _timing_mod.MAX_STEPS_PER_TRIAL:
-                raise too_many_steps(f"timing: the longest trial ({longest * self.dt:g} ms)", longest, self.dt)
-            self._parsed_timing = parsed
-            spec.changed = False
-        return self._parsed_timing
-
-    @property
-    def rng(self) -> np.random.Generator:
-        """NeuroGym's name for the task's random generator: ``self.np_random``, seeded by
-        ``reset(seed=...)`` (a numpy ``Generator``: ``integers``, not ``randint``)."""
-        return self.np_random
-
-    @property
-    def ob_names(self) -> list[str]:
-        """One label per observation entry: set by the task, else from ``observation_space.name``."""
-        names = self.__dict__.get("_ob_names")
-        if names is None:
-            space = getattr(self, "observation_space", None)
-            names = names_of(space, "ob") or [f"ob_{i}" for i in range(int(np.prod(getattr(space, "shape", ()))))]
-        return names
-
-    @ob_names.setter
-    def ob_names(self, value: Sequence[str]) -> None:
-        self._ob_names = list(value)
-
-    @property
-    def act_names(self) -> list[str]:
-        """One label per action: set by the task, else from ``action_space.name``."""
-        names = self.__dict__.get("_act_names")
-        if names is None:
-            space = getattr(self, "action_space", None)
-            names = names_of(space, "action") or [str(i) for i in range(int(getattr(space, "n", 0)))]
-        return names
-
-    @act_names.setter
-    def act_names(self, value: Sequence[str]) -> None:
-        self._act_names = list(value)
-
-    # ------------------------------------------------------------------ trial building
-    def add_period(self, period: str | Sequence[str], duration: float | Sequence[float] | None = None) -> None:
-        """Append one period (or several, in order) to the trial being built.
-
-        ``duration`` (ms, a multiple of ``dt``) overrides the timing spec: a number for a single
-        period, or one number per period for a list (as in NeuroGym).
-        """
-        names = [period] if isinstance(period, str) else list(period)
-        if duration is not None and not isinstance(period, str):
-            if not isinstance(duration, Sequence) or len(duration) != len(names):
-                raise ValueError(
-                    f"duration must give one duration per period ({len(names)}) when adding several, "
-                    f"got {duration!r}"
-                )
-            for name, d in zip(names, duration, strict=True):
-                self.add_period(name, d)
-            return
-        if self._ob is not None:
-            raise RuntimeError("add every period of the trial before writing observations")
-        for name in names:
-            if name in self.start_ind:
-                raise ValueError(f"period {name!r} was already added to this trial")
-            if duration is not None:
-                steps = parse_timing(name, duration, self.dt).params[0]
-            else:
-                if name not in self._timing:
-                    raise ValueError(
-                        f"period {name!r} is missing from timing; timing has "
-                        f"{list(self._timing)}"
-                    )
-                steps = self._timing[name].sample(self.np_random)
-            if self._n_steps + steps > _timing_mod.MAX_STEPS_PER_TRIAL:
-                raise too_many_steps(f"this trial (up to period {name!r})", self._n_steps + steps, self.dt)
-            self.start_ind[name] = self._n_steps
-            self._n_steps += steps
-            self.end_ind[name] = self._n_steps
-
-    def _period_slice(self, period: PeriodArg) -> list[slice]:
-        if period is None:
-            return [slice(0, self._n_steps)]
-        names = [period] if isinstance(period, str) else list(period)
-        for name in names:
-            if name not in self.start_ind:
-                raise ValueError(
-                    f"period {name!r} has not been added to this trial (added: {list(self.start_ind)})"
-                )
-        return [slice(self.start_ind[n], self.end_ind[n]) for n in names]
-
-    def _where_index(self, where: str | int | Sequence[int] | None) -> Any:
-        if where is None:
-            return slice(None)
-        if isinstance(where, str):
-            named = getattr(self.observation_space, "name", None)  # NeuroGym's named entries first
-            if isinstance(named, Mapping) and where in named:
-                return named[where]
-            idx = [i for i, n in enumerate(self.ob_names) if n == where or n.startswith(where + "_")]
-            if not idx:
-                raise ValueError(f"where={where!r} matches no observation; names are {self.ob_names}")
-            return idx[0] if len(idx) == 1 and self.ob_names[idx[0]] == where else idx
-        return where
-
-    def _ensure_arrays(self) -> np.ndarray:
-        if self._ob is None:
-            shape = (self._n_steps, *(self.observation_space.shape or ()))
-            self._ob = np.zeros(shape, dtype=np.float32)
-            self._gt = np.zeros(self._n_steps, dtype=np.int64)
-        return self._ob
-
-    def add_ob(self, value: Any, period: PeriodArg = None, where: str | int | None = None) -> None:
-        """Add ``value`` to the observation during ``period`` at the entries ``where``.
-
-        ``where`` is a name from ``observation_space.name`` (NeuroGym's named spaces), an
-        observation name (``'fixation'``) or a group prefix (``'stimulus'`` selects
-        ``stimulus_1 ... stimulus_n``), or indices. ``value`` may be a callable: it receives the
-        current values there and returns what to add.
-        """
-        ob = self._ensure_arrays()
-        col = self._where_index(where)
-        for sl in self._period_slice(period):
-            v = value(ob[sl, col]) if callable(value) else value
-            ob[sl, col] += np.asarray(v, dtype=np.float32)
-
-    def set_ob(self, value: Any, period: PeriodArg = None, where: str | int | None = None) -> None:
-        """Like :meth:`add_ob`, but replaces the values there instead of adding to them."""
-        ob = self._ensure_arrays()
-        col = self._where_index(where)
-        for sl in self._period_slice(period):
-            ob[sl, col] = 0.0
-        self.add_ob(value, period, where)
-
-    def view_ob(self, period: str | None = None) -> np.ndarray:
-        """The observations of ``period`` (all of the trial if None), as a writable view."""
-        ob = self._ensure_arrays()
-        return ob if period is None else ob[self._period_slice(period)[0]]
-
-    def view_groundtruth(self, period: str | None = None) -> np.ndarray:
-        """The ground truth of ``period`` (all of the trial if None), as a writable view."""
-        self._ensure_arrays()
-        assert self._gt is not None
-        return self._gt if period is None else self._gt[self._period_slice(period)[0]]
-
-    def add_randn(
-        self, mu: float = 0.0, sigma: float = 1.0, period: PeriodArg = None, where: str | None = None
-    ) -> None:
-        """Add independent Gaussian noise, drawn from ``self.np_random``, to the observation."""
-        ob = self._ensure_arrays()
-        col = self._where_index(where)
-        for sl in self._period_slice(period):
-            view = ob[sl, col]
-            noise = self.np_random.standard_normal(view.shape, dtype=np.float32)
-            ob[sl, col] = view + (mu + sigma * noise).astype(np.float32)
-
-    def set_groundtruth(self, value: int, period: PeriodArg = None, where: str | None = None) -> None:
-        """Set the correct action during ``period`` (0 elsewhere by default).
-
-        With ``where`` (NeuroGym's named action spaces), the action is ``action_space.name[where][value]``:
-        ``set_groundtruth(0, 'decision', where='choice')`` sets the first 'choice' action."""
-        self._ensure_arrays()
-        assert self._gt is not None
-        if where is not None:
-            named = getattr(self.action_space, "name", None)
-            if not isinstance(named, Mapping) or where not in named:
-                raise ValueError(
-                    f"where={where!r} is not a name of the action space (its names: "
-                    f"{list(named) if isinstance(named, Mapping) else 'none'})"
-                )
-            idx = named[where]
-            value = idx if isinstance(idx, int) else idx[int(value)]
-        for sl in self._period_slice(period):
-            self._gt[sl] = value
-
-    # ------------------------------------------------------------------ trial state
-    @property
-    def ob(self) -> np.ndarray:
-        """The current trial's observations, shape ``(steps, obs_dim)``."""
-        if self._ob is None:
-            raise RuntimeError("no trial yet: call reset() first")
-        return self._ob
-
-    @property
-    def gt(self) -> np.ndarray:
-        """The current trial's ground-truth action at each step."""
-        if self._gt is None:
-            raise RuntimeError("no trial yet: call reset() first")
-        return self._gt
-
-    @property
-    def t(self) -> float:
-        """Time since the start of the current trial, in ms."""
-        return self.t_ind * self.dt
-
-    @property
-    def tmax(self) -> float:
-        """Duration of the current trial, in ms."""
-        return self._n_steps * self.dt
-
-    @property
-    def start_t(self) -> dict[str, float]:
-        return {k: v * self.dt for k, v in self.start_ind.items()}
-
-    @property
-    def end_t(self) -> dict[str, float]:
-        return {k: v * self.dt for k, v in self.end_ind.items()}
-
-    def _require_trial(self) -> None:
-        if self._ob is None or not self._period_at:
-            raise RuntimeError("no trial yet: call reset() first")
-
-    @property
-    def period_now(self) -> str:
-        """Name of the period the current step belongs to."""
-        self._require_trial()
-        return self._period_at[self.t_ind]
-
-    @property
-    def gt_now(self) -> int:
-        self._require_trial()
-        return self._gt_list[self.t_ind]
-
-    @property
-    def ob_now(self) -> np.ndarray:
-        return self.ob[self.t_ind]
-
-    def in_period(self, period: str, t: float | None = None) -> bool:
-        """Whether the current step (or the step at time ``t`` in ms) belongs to ``period``."""
-        self._require_trial()
-        if t is None:
-            return self._period_at[self.t_ind] == period
-        i = int(t // self.dt)
-        return 0 <= i < self._n_steps and self._period_at[i] == period
-
-    def periods(self) -> list[str]:
-        """The period name of every step of the current trial."""
-        return list(self._period_at)
-
+    # ------------------------------------------------------------------ trials
     def new_trial(self, **kwargs: Any) -> dict[str, Any]:
         """Start a new trial now; ``kwargs`` fix trial parameters (e.g. ``coh=51.2``).
 
@@ -532,16 +244,6 @@ class TrialEnv(gym.Env[np.ndarray, np.int64]):
             return self._neurogym_step_result(self._ob[t], float(reward), info, *neurogym)  # type: ignore[index]
         # a copy: a caller that edits the returned observation must not change the trial
         return self._ob[t].copy(), float(reward), False, False, info  # type: ignore[index]
-
-    def _neurogym_step_result(
-        self, ob: np.ndarray, reward: float, info: dict[str, Any], out: tuple[Any, ...], trial_ob: np.ndarray
-    ) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
-        user_ob, _, terminated, truncated, user_info = out
-        # ``self.ob_now`` (a view of the trial's observations) asks for the usual next observation;
-        # any other array is what the task wants the agent to see, as in NeuroGym.
-        if not (isinstance(user_ob, np.ndarray) and (user_ob is trial_ob or user_ob.base is trial_ob)):
-            ob = np.asarray(user_ob, dtype=self.observation_space.dtype).reshape(self.observation_space.shape)
-        return ob.copy(), reward, bool(terminated), bool(truncated), {**user_info, **info}
 
     # ------------------------------------------------------------------ description
     @property
