@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "neurogym_lite"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
 MAX_LINES = 400
-_BEING_SPLIT = {"agents/population.py"}  # TEMPORARY: removed when the splits merge
+_BEING_SPLIT: set[str] = set()  # TEMPORARY: removed when the splits merge
 
 
 def _name(path: Path) -> str:

@@ -17,8 +17,8 @@ import time
 
 import pytest
 
-from neurogym_lite.agents import population
 from neurogym_lite.agents.population import grid, load_study, results, run_population, train_and_evaluate
+from neurogym_lite.agents.population.__main__ import main as cli
 
 TINY = {"total_timesteps": 1024, "eval_trials": 200}
 SCALARS = ("accuracy", "fix_break_rate", "p_choice1_at_0", "threshold", "bias", "efficiency", "weights_sha256",
@@ -34,9 +34,10 @@ def same(a, b) -> bool:
 
 @pytest.fixture(scope="module")
 def engine_run(tmp_path_factory):
-    """Two good networks and one with an impossible hyperparameter, through the engine on 2 workers."""
+    """Two good networks and one whose trainer raises, through the engine on 2 workers."""
     folder = tmp_path_factory.mktemp("population")
-    configs = [{"seed": 0, **TINY}, {"seed": 1, **TINY}, {"seed": 2, "lstm_hidden_size": 0, **TINY}]
+    configs = [{"seed": 0, **TINY}, {"seed": 1, **TINY},
+               {"seed": 2, "trainer": "tests.population_trainers:raising_trainer", **TINY}]
     frame = run_population(configs, folder / "engine.journal", "engine", n_workers=2)
     return configs, frame, folder
 
@@ -60,9 +61,9 @@ def test_same_seed_same_network_serially_and_through_the_engine(engine_run):
 def test_a_run_that_raises_is_recorded_failed_and_the_others_finish(engine_run):
     _, frame, folder = engine_run
     assert frame.state.tolist() == ["COMPLETE", "COMPLETE", "FAIL"]
-    assert "hidden_size must be greater than zero" in frame.error[2]
+    assert "this trainer always fails" in frame.error[2]
     # the workers' own log (Optuna's report of the failure) is beside the journal, not in the caller's output
-    assert "hidden_size must be greater than zero" in (folder / "engine.journal.log").read_text()
+    assert "this trainer always fails" in (folder / "engine.journal.log").read_text()
     assert frame.error[0] == frame.error[1] == ""
     assert frame.accuracy[:2].notna().all()
 
@@ -79,7 +80,7 @@ def _kill_a_worker_mid_run(storage, study, config, timeout=120.0):
     """Start a worker on ``config`` (enqueued alone), SIGKILL it once its run is RUNNING."""
     configs = storage.parent / "one.json"
     configs.write_text(json.dumps([config]))
-    population._main(["enqueue", "--storage", str(storage), "--study", study, "--configs", str(configs)])
+    cli(["enqueue", "--storage", str(storage), "--study", study, "--configs", str(configs)])
     proc = subprocess.Popen([sys.executable, "-m", "neurogym_lite.agents.population", "worker", "--storage", str(storage),
                              "--study", study])
     deadline = time.monotonic() + timeout
@@ -122,7 +123,7 @@ def test_an_interrupted_sweep_restarted_does_not_redo_finished_runs(tmp_path):
 def test_a_run_without_heartbeat_on_another_node_is_retried_a_live_one_is_not(tmp_path):
     storage, config = tmp_path / "nodes.journal", {"seed": 5, "total_timesteps": 512, "eval_trials": 100}
     (tmp_path / "c.json").write_text(json.dumps([config]))
-    population._main(["enqueue", "--storage", str(storage), "--study", "n", "--configs", str(tmp_path / "c.json")])
+    cli(["enqueue", "--storage", str(storage), "--study", "n", "--configs", str(tmp_path / "c.json")])
     study = load_study(storage, "n")
     trial = study.ask()  # a worker on another node took it
     trial.set_user_attr("worker", {"host": "another-node", "pid": 1})
@@ -137,7 +138,7 @@ def test_a_run_without_heartbeat_on_another_node_is_retried_a_live_one_is_not(tm
 
 def test_bad_input_gives_a_clear_error_and_leaves_nothing_behind(tmp_path):
     storage = tmp_path / "bad.journal"
-    with pytest.raises(ValueError, match="n_workers must be an integer >= 1"):
+    with pytest.raises(ValueError, match="n_workers must be an integer between 1 and"):
         run_population([{"seed": 0}], storage, n_workers=0)
     with pytest.raises(ValueError, match=r"unknown key\(s\) \['learnign_rate'\].*'learning_rate'"):
         run_population([{"seed": 0}, {"learnign_rate": 1e-3}], storage)
@@ -145,12 +146,14 @@ def test_bad_input_gives_a_clear_error_and_leaves_nothing_behind(tmp_path):
         run_population([], storage)
     with pytest.raises(TypeError, match=r"configs\[0\]\['seed'\] must be an integer"):
         run_population([{"seed": 1.5}], storage)
-    with pytest.raises(TypeError, match=r"configs\[0\]\['lr_schedule'\] must be one of"):
+    with pytest.raises(ValueError, match=r"configs\[0\]\['lr_schedule'\] must be one of"):
         run_population([{"lr_schedule": "cosine"}], storage)
     with pytest.raises(TypeError, match="configs must be a list of config dicts"):
         run_population({"seed": 0}, storage)
     with pytest.raises(ValueError, match="grace_period"):
         run_population([{"seed": 0}], storage, heartbeat_interval=60, grace_period=100)
+    with pytest.raises(ValueError, match=r"configs\[0\]\['lstm_hidden_size'\] must be an integer between 1"):
+        run_population([{"lstm_hidden_size": 0}], storage)
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ValueError, match="no study named 'nope'.*does not exist"):
         results(tmp_path / "missing.journal", "nope")
@@ -180,3 +183,14 @@ def test_measure_gives_the_shipped_networks_recorded_evaluation():
     assert abs(got["p_choice1_at_0"] - recorded["p_choice1_at_0"]) < 1e-4
     assert got["meets_criterion"] == recorded["meets_criterion"]
     assert 0 < got["threshold"] < 10 and abs(got["bias"]) < 2 and got["fit_error"] == ""
+
+
+@pytest.mark.slow
+def test_the_learning_curve_does_not_change_the_network_it_follows():
+    base = {"seed": 3, "total_timesteps": 2048, "eval_trials": 100}
+    plain = train_and_evaluate(base)
+    followed = train_and_evaluate({**base, "curve_every": 1024, "curve_trials": 50})
+    assert followed["weights_sha256"] == plain["weights_sha256"]  # testing during training changes nothing
+    assert followed["curve"]["steps"] == [1024, 2048] and len(followed["curve"]["accuracy"]) == 2
+    assert followed["curve"]["trials"][1] > followed["curve"]["trials"][0] > 0
+    assert "steps_to_criterion" in followed and "curve" not in plain
