@@ -85,3 +85,21 @@ def test_bad_inputs_of_the_helpers():
         make_network(3, 1)
     with pytest.raises(ValueError, match="one entry per trial"):
         score_trials(make_trials(make_task, 2, seed=0), [])
+
+
+def test_the_population_engine_trains_and_measures_supervised_networks(tmp_path):
+    from neurogym_lite.agents.population import train_and_evaluate
+    from neurogym_lite.agents.supervised import SavedNetwork
+
+    config = {"seed": 1, "trainer": "neurogym_lite.agents.supervised:train_for_population",
+              "measure": "neurogym_lite.agents.supervised:measure_open_loop", "eval_trials": 300,
+              "curve_every": 50, "curve_trials": 100, "options": {"updates": 100}}
+    out = train_and_evaluate(config, save_path=tmp_path / "net.zip")
+    again = train_and_evaluate(config)
+    assert out["weights_sha256"] == again["weights_sha256"] and out["accuracy"] == again["accuracy"]
+    assert out["curve"]["steps"] == [50, 100] and 0 < out["train_cpu_seconds"]
+    assert set(out["accuracy_by_coh"]) <= set(out["ideal_by_coh"])
+    loaded = SavedNetwork.load(str(tmp_path / "net.zip"))
+    assert loaded.settings["updates"] == 100
+    with pytest.raises(ValueError, match=r"unknown key\(s\) \['epochs'\]"):
+        train_and_evaluate({**config, "options": {"epochs": 3}})

@@ -24,13 +24,18 @@ import numpy as np
 from neurogym_lite.utils.validation import check_choice, check_int, check_positive
 
 __all__ = [
+    "SUPERVISED_OPTIONS",
+    "SavedNetwork",
     "SupervisedAgent",
     "SupervisedCurve",
     "TrialScores",
     "make_network",
     "make_trials",
+    "measure_open_loop",
+    "monkey_task",
     "run_network",
     "score_trials",
+    "train_for_population",
     "train_supervised",
 ]
 
@@ -152,6 +157,9 @@ class SupervisedCurve:
     """Test accuracy (on completed trials) during training: one row per test."""
 
     updates: list[int] = field(default_factory=list)
+    #: seconds of training in all, wall clock and CPU (tests excluded), filled in at the end
+    train_seconds: float = 0.0
+    train_cpu_seconds: float = 0.0
     trials_taught: list[int] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
@@ -195,9 +203,9 @@ def train_supervised(
         scheduler = (torch.optim.lr_scheduler.LambdaLR(optimizer, lambda u: 1 - u / updates)
                      if lr_schedule == "linear" else None)
         loss_fn = torch.nn.CrossEntropyLoss()
-        taught, seconds, last_row = 0, 0.0, np.zeros(batch_size, dtype=int)
+        taught, seconds, cpu, last_row = 0, 0.0, 0.0, np.zeros(batch_size, dtype=int)
         for update in range(1, updates + 1):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             inputs, targets = dataset()
             logits, _ = net(torch.from_numpy(inputs))
             loss = loss_fn(logits.reshape(-1, n_actions), torch.from_numpy(targets).reshape(-1))
@@ -207,6 +215,7 @@ def train_supervised(
             if scheduler is not None:
                 scheduler.step()
             seconds += time.perf_counter() - start
+            cpu += time.process_time() - start_cpu
             # a decision period starts where the target leaves 0 (fixate)
             previous = np.vstack([last_row, targets[:-1]])
             taught += int(((targets > 0) & (previous == 0)).sum())
@@ -218,6 +227,7 @@ def train_supervised(
                 curve.trials_taught.append(taught)
                 curve.seconds.append(seconds)
                 curve.accuracy.append(float(scores.correct[done].mean()) if done.any() else float("nan"))
+    curve.train_seconds, curve.train_cpu_seconds = seconds, cpu
     return net, curve
 
 
@@ -245,3 +255,96 @@ class SupervisedAgent:
             h_seq, (h, c) = self.net.lstm(x, state)
             action = self.net.readout(h_seq[0]).argmax(-1)
         return action.numpy(), (h.numpy(), c.numpy())
+
+
+class SavedNetwork(SupervisedAgent):
+    """A trained supervised network as the population engine stores it: ``predict`` (it can act),
+    ``policy`` (its parameters, for the weights digest) and ``save``/:meth:`load`."""
+
+    def __init__(self, net: Any, settings: dict[str, Any]) -> None:
+        super().__init__(net)
+        self.policy = net
+        self.settings = dict(settings)
+
+    def save(self, path: str) -> None:
+        import torch
+
+        torch.save({"settings": self.settings, "state_dict": self.net.state_dict()}, path)
+
+    @classmethod
+    def load(cls, path: str) -> SavedNetwork:
+        import torch
+
+        saved = torch.load(path, map_location="cpu", weights_only=True)
+        s = saved["settings"]
+        net = make_network(s["obs_dim"], s["n_actions"], s["hidden"])
+        net.load_state_dict(saved["state_dict"])
+        return cls(net, s)
+
+
+#: The supervised recipe's settings in a population config's ``options`` (notebook 8's values):
+#: Adam at ``learning_rate`` for ``updates`` batches of ``batch_size`` sequences of ``seq_len`` steps.
+SUPERVISED_OPTIONS: dict[str, Any] = {"updates": 400, "batch_size": 16, "seq_len": 100, "learning_rate": 1e-2,
+                                      "lr_schedule": "linear"}
+
+
+def monkey_task() -> gym.Env:
+    """The monkey-faithful task without ``PassReward`` (a supervised network has no reward to see)."""
+    from neurogym_lite.agents.recipe import MONKEY_TASK
+
+    return gym.make("PerceptualDecisionMaking-v0", **MONKEY_TASK)
+
+
+def train_for_population(config: dict[str, Any]) -> tuple[SavedNetwork, dict[str, Any]]:
+    """The population engine's trainer for supervised networks (config ``trainer`` =
+    ``"neurogym_lite.agents.supervised:train_for_population"``): :func:`train_supervised` on the
+    monkey-faithful task with :data:`SUPERVISED_OPTIONS` updated by the config's ``options``, seeded
+    by ``seed``; with ``curve_every`` (counted in updates here), a learning curve on
+    ``curve_trials`` fresh trials."""
+    unknown = sorted(set(config["options"]) - set(SUPERVISED_OPTIONS))
+    if unknown:
+        raise ValueError(f"options has unknown key(s) {unknown}; the supervised trainer takes {sorted(SUPERVISED_OPTIONS)}")
+    o = {**SUPERVISED_OPTIONS, **config["options"]}
+    tests = make_trials(monkey_task, config["curve_trials"], config["eval_seed"] + 1_000_003) if config["curve_every"] else None
+    t0, t0_cpu = time.perf_counter(), time.process_time()
+    net, curve = train_supervised(monkey_task, seed=config["seed"], updates=o["updates"], batch_size=o["batch_size"],
+                                  seq_len=o["seq_len"], learning_rate=o["learning_rate"], lr_schedule=o["lr_schedule"],
+                                  test_trials=tests, test_every=max(1, config["curve_every"]))
+    env = monkey_task()
+    settings = {"obs_dim": int(np.prod(env.observation_space.shape)), "n_actions": int(env.action_space.n),
+                "hidden": int(net.lstm.hidden_size), **o}
+    extras: dict[str, Any] = {"curve_seconds": max(0.0, time.perf_counter() - t0 - curve.train_seconds),
+                              "curve_cpu_seconds": max(0.0, time.process_time() - t0_cpu - curve.train_cpu_seconds)}
+    if tests is not None:
+        extras["curve"] = {"steps": curve.updates, "trials": curve.trials_taught, "accuracy": curve.accuracy,
+                           "seconds": curve.seconds}
+    return SavedNetwork(net, settings), extras
+
+
+def measure_open_loop(model: SavedNetwork, config: dict[str, Any]) -> dict[str, Any]:
+    """The population engine's measure for supervised networks: scored open loop on
+    ``eval_trials`` fresh trials (seeded by ``eval_seed``), as notebook 8 scores them: accuracy on
+    completed trials, overall and per coherence, fixation breaks, P(choice 1) at 0 % and the
+    psychometric function's bias and threshold."""
+    from neurogym_lite.behaviour.ideal_observer import ideal_observer
+    from neurogym_lite.behaviour.psychometric import fit_psychometric
+
+    trials = make_trials(monkey_task, config["eval_trials"], config["eval_seed"])
+    scores = score_trials(trials, run_network(model.net, trials))
+    done = scores.completed
+    out: dict[str, Any] = {
+        "accuracy": float(scores.correct[done].mean()) if done.any() else float("nan"),
+        "accuracy_by_coh": {f"{c:g}": float(scores.correct[done & (scores.coh == c)].mean())
+                            for c in np.unique(scores.coh) if (done & (scores.coh == c)).any()},
+        "ideal_by_coh": {f"{c:g}": float(a) for c, a in ideal_observer(monkey_task()).items()},
+        "fix_break_rate": float(scores.aborted.mean()),
+        "p_choice1_at_0": float(np.mean(scores.choice[done & (scores.coh == 0)] == 1)),
+        "threshold": float("nan"), "bias": float("nan"), "fit_error": "",
+    }
+    try:
+        fit = fit_psychometric(scores.signed_coh[done], scores.choice[done] == 1, n_boot=0)
+    except ValueError as e:
+        out["fit_error"] = str(e)
+    else:
+        out.update(threshold=fit.threshold, bias=fit.bias)
+    return out

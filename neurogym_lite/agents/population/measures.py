@@ -8,8 +8,8 @@ learning curve: accuracy on fresh trials at checkpoints during training, and the
 the criterion.
 
 A trainer is ``trainer(config) -> (model, extras)``: ``model`` has SB3's ``predict`` and ``save``;
-``extras`` may hold ``curve`` (a dict of lists) and ``curve_seconds`` (time spent testing during
-training, left out of the training time). A measure is ``measure(model, config) -> dict``.
+``extras`` may hold ``curve`` (a dict of lists) and ``curve_seconds`` / ``curve_cpu_seconds`` (wall
+and CPU time spent testing during training, left out of the training time). A measure is ``measure(model, config) -> dict``.
 """
 
 from __future__ import annotations
@@ -58,21 +58,22 @@ class LearningCurve:
 
         outer = self
         self.curve: dict[str, list[float]] = {"steps": [], "trials": [], "accuracy": [], "fix_break_rate": []}
-        self.seconds = 0.0
+        self.seconds = self.cpu_seconds = 0.0
         self._trials_seen = 0
 
         class _Callback(BaseCallback):
             def _on_step(self) -> bool:
                 outer._trials_seen += sum(bool(i.get("new_trial", False)) for i in self.locals["infos"])
                 if self.num_timesteps % every < self.training_env.num_envs:
-                    t0 = time.process_time()
+                    t0, t0_cpu = time.perf_counter(), time.process_time()
                     result = evaluate(self.model, make_env, num_trials=trials, seed=seed)
                     done = ~_aborted(result)
                     outer.curve["steps"].append(int(self.num_timesteps))
                     outer.curve["trials"].append(int(outer._trials_seen))
                     outer.curve["accuracy"].append(float(result.performance[done].mean()) if done.any() else 0.0)
                     outer.curve["fix_break_rate"].append(float(1 - done.mean()))
-                    outer.seconds += time.process_time() - t0
+                    outer.seconds += time.perf_counter() - t0
+                    outer.cpu_seconds += time.process_time() - t0_cpu
                 return True
 
         self.callback = _Callback()
@@ -102,7 +103,7 @@ def train_monkey_agent(config: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
         callback = curve.callback
     model.learn(config["total_timesteps"], callback=callback)
     if callback is not None:
-        extras = {"curve": curve.curve, "curve_seconds": curve.seconds}
+        extras = {"curve": curve.curve, "curve_seconds": curve.seconds, "curve_cpu_seconds": curve.cpu_seconds}
     venv.close()
     return model, extras
 
@@ -205,8 +206,8 @@ def train_and_evaluate(config: Mapping[str, Any], save_path: str | os.PathLike[s
         model, extras = trainer(config)
         wall, cpu = time.perf_counter() - t_wall, time.process_time() - t_cpu
         out = dict(measurer(model, config))
-    tested = float(extras.get("curve_seconds", 0.0))
-    out.update(train_seconds=wall - tested, train_cpu_seconds=cpu - tested, torch_threads=threads,
+    out.update(train_seconds=wall - float(extras.get("curve_seconds", 0.0)),
+               train_cpu_seconds=cpu - float(extras.get("curve_cpu_seconds", 0.0)), torch_threads=threads,
                weights_sha256=weights_digest(model))
     if "curve" in extras:
         out["curve"] = extras["curve"]
