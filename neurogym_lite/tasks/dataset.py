@@ -17,33 +17,34 @@ from __future__ import annotations
 
 import copy
 import math
-import operator
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 
+from neurogym_lite.utils.validation import check_int
+
 __all__ = ["Dataset"]
 
 _DEFAULT_SEQ_LEN = 1000  # NeuroGym's default too
+#: Most batch columns (each is a copy of the task): raise it with ``neurogym_lite.tasks.dataset.MAX_BATCH_SIZE = ...``.
+MAX_BATCH_SIZE = 65_536
+#: Most numbers in one batch's inputs (2**28 float32 = 1 GiB): batch_size x seq_len x observation size.
+MAX_BATCH_ELEMENTS = 2**28
 
 
 def _int_at_least(name: str, value: Any, minimum: int) -> int:
-    what = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be {what}, got {value!r}")
-    try:
-        out = operator.index(value)
-    except TypeError:
-        raise TypeError(f"{name} must be {what}, got {value!r}") from None
-    if out < minimum:
-        raise ValueError(f"{name} must be {what}, got {value!r}")
-    return out
+    return check_int(name, value, minimum)
 
 
 def _positive_int(name: str, value: Any) -> int:
-    return _int_at_least(name, value, 1)
+    return check_int(name, value, 1)
+
+
+# Wrappers that leave the observations as the task makes them: a batch read from the task's own
+# trial arrays is what the wrapped env would show.
+_TRANSPARENT = ("OrderEnforcing", "PassiveEnvChecker", "TimeLimit", "Monitor", "RecordEpisodeStatistics")
 
 
 def _wrapper_chain(env: gym.Env) -> list[Any]:
@@ -76,6 +77,27 @@ def _check_task(env: gym.Env) -> None:
             f"observation space ({task.observation_space} -> {env.observation_space}); pass the task "
             "without observation-changing wrappers"
         )
+    for layer in _wrapper_chain(env)[:-1]:
+        if not isinstance(layer, gym.ObservationWrapper) and type(layer).__name__ not in _TRANSPARENT:
+            raise ValueError(
+                f"Dataset reads each trial's observations from the task itself and cannot tell what the "
+                f"wrapper {type(layer).__name__} does to them; use a gymnasium.ObservationWrapper (its "
+                "observation() is applied to every step) or pass the task without it"
+            )
+
+
+def _check_size(env: gym.Env, batch_size: int, seq_len: int) -> None:
+    obs_size = int(np.prod(env.unwrapped.observation_space.shape or (1,)))
+    if batch_size * seq_len * obs_size > MAX_BATCH_ELEMENTS:
+        raise ValueError(
+            f"a batch of batch_size={batch_size} x seq_len={seq_len} x {obs_size} inputs holds "
+            f"{batch_size * seq_len * obs_size:,} numbers, beyond MAX_BATCH_ELEMENTS={MAX_BATCH_ELEMENTS:,} "
+            "(1 GiB of float32); use shorter sequences or smaller batches")
+
+
+def _observation_wrappers(env: gym.Env) -> list[Any]:
+    """The env's ObservationWrappers, innermost first: applied to every step of a batch."""
+    return [layer for layer in _wrapper_chain(env)[:-1] if isinstance(layer, gym.ObservationWrapper)][::-1]
 
 
 class Dataset:
@@ -142,6 +164,9 @@ class Dataset:
             _positive_int("cache_len", cache_len)
         if env_kwargs is not None and not isinstance(env_kwargs, Mapping):
             raise TypeError(f"env_kwargs must be a dict of the task's keyword arguments, got {env_kwargs!r}")
+        if batch_size > MAX_BATCH_SIZE:
+            raise ValueError(f"batch_size={batch_size} is beyond MAX_BATCH_SIZE={MAX_BATCH_SIZE:,} columns (each a copy "
+                             "of the task); raise neurogym_lite.tasks.dataset.MAX_BATCH_SIZE if you mean it")
 
         if isinstance(env, str):
             kwargs = dict(env_kwargs or {})
@@ -150,18 +175,21 @@ class Dataset:
             # make_env, not gymnasium.make: an unknown id gets a ValueError listing the tasks.
             first = make_env(env, pass_reward=False, **kwargs)
             _check_task(first)
+            _check_size(first, batch_size, seq_len)
             envs = [first.unwrapped] + [make_env(env, pass_reward=False, **kwargs).unwrapped
                                         for _ in range(batch_size - 1)]
         elif isinstance(env, gym.Env):
             if env_kwargs:
                 raise ValueError("env_kwargs only apply when env is a task id; this env is already built")
             _check_task(env)
+            _check_size(env, batch_size, seq_len)
             envs = [copy.deepcopy(env) for _ in range(batch_size)]
         else:
             raise TypeError(
                 f"env must be a task id such as 'PerceptualDecisionMaking-v0' or a gymnasium env, got {env!r}"
             )
 
+        self._wrappers = _observation_wrappers(env) if isinstance(env, gym.Env) else []
         self.envs: list[gym.Env] = envs
         self.env: gym.Env = envs[0]
         self._tasks: list[Any] = [e.unwrapped for e in envs]
@@ -206,6 +234,25 @@ class Dataset:
         return self._make_batch({})
 
     def _make_batch(self, kwargs: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        # A call that raises (a bad trial parameter, at any column) leaves every column's stream
+        # where it was: the generators and the pending trial parts are restored.
+        saved = [(t.np_random.bit_generator.state, p) for t, p in zip(self._tasks, self._pending, strict=True)]
+        try:
+            inputs, targets = self._fill(kwargs)
+        except BaseException:
+            for task, (state, _) in zip(self._tasks, saved, strict=True):
+                task.np_random.bit_generator.state = state
+            self._pending = [p for _, p in saved]
+            raise
+        for wrapper in self._wrappers:  # what the wrapped env shows, step by step
+            flat = inputs.reshape(-1, *self._obs_shape)
+            inputs = np.stack([np.asarray(wrapper.observation(ob), dtype=self._obs_dtype) for ob in flat]).reshape(
+                inputs.shape)
+        if self.batch_first:
+            return inputs, targets
+        return np.ascontiguousarray(inputs.swapaxes(0, 1)), np.ascontiguousarray(targets.swapaxes(0, 1))
+
+    def _fill(self, kwargs: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         n = self.seq_len
         # Built batch-first (each column contiguous, cheap to fill trial by trial), transposed at
         # the end for the time-first layout.
@@ -238,9 +285,7 @@ class Dataset:
                 pos = end
             self._pending[i] = pending
         assert targets is not None
-        if self.batch_first:
-            return inputs, targets
-        return np.ascontiguousarray(inputs.swapaxes(0, 1)), np.ascontiguousarray(targets.swapaxes(0, 1))
+        return inputs, targets
 
     def __repr__(self) -> str:
         task = self._tasks[0]

@@ -9,20 +9,21 @@ from typing import TYPE_CHECKING, Any, SupportsFloat
 import gymnasium as gym
 import numpy as np
 
+from neurogym_lite.utils.validation import check_choice, check_file_name, check_int
 from neurogym_lite.wrappers.forwarding import ForwardAttributes
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["Monitor"]
+__all__ = ["FIGURE_FORMATS", "Monitor"]
+
+
+#: Figure formats ``ext`` may name (matplotlib writes them all without extra packages).
+FIGURE_FORMATS = ("png", "pdf", "svg", "svgz", "jpg", "jpeg", "eps", "ps", "tif", "tiff", "webp")
 
 
 def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    return check_int(name, value, 1)
 
 
 class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
@@ -79,7 +80,8 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
         self.verbose = bool(verbose)
         self.plot_create = bool(sv_fig if sv_fig is not None else plot_create)
         self.plot_steps = _positive_int(num_stps_sv_fig if num_stps_sv_fig is not None else plot_steps, "plot_steps")
-        self.ext = str(fig_type if fig_type is not None else ext)
+        # files are written under folder only: name and ext become parts of file names there
+        self.ext = check_choice("ext", fig_type if fig_type is not None else ext, FIGURE_FORMATS)
         if folder is not None and not isinstance(folder, (str, Path)):
             raise TypeError(f"folder must be a path (str or pathlib.Path) or None, got {folder!r}")
         self.folder = Path(folder) if folder is not None else None
@@ -87,7 +89,7 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
             raise ValueError("plot_create=True saves figures to files: give folder= as well")
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
-        self.name = name or type(env.unwrapped).__name__
+        self.name = check_file_name("name", name) if name is not None else type(env.unwrapped).__name__
         self.data: dict[str, list[Any]] = {"action": [], "reward": [], "cum_reward": [], "performance": []}
         self.data_eval: dict[str, Any] = {}
         self.history: list[dict[str, float]] = []
@@ -218,7 +220,16 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
         cum_rewards: list[float] = []
         performances: list[float] = []
         data: dict[str, list[Any]] = {"action": [], "reward": []}
+        from neurogym_lite.tasks.timing import MAX_STEPS_PER_TRIAL
+
+        since_trial = 0
         while len(rewards) < num_trials:
+            if since_trial > MAX_STEPS_PER_TRIAL:
+                # an env that never reports info['new_trial'] (not a trial-based task) would loop forever
+                raise RuntimeError(
+                    f"no trial ended in {MAX_STEPS_PER_TRIAL:,} steps (the longest a trial may last): does the env "
+                    "report info['new_trial']? evaluate_policy counts trials, so it needs a trial-based task")
+            since_trial += 1
             if model is not None:
                 act, state = model.predict(obs, state=state, episode_start=episode_start, deterministic=deterministic)
                 action = _plain(act)
@@ -230,6 +241,7 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
                 obs, _ = env.reset()
             cum += float(reward)
             if info.get("new_trial", False):
+                since_trial = 0
                 rewards.append(float(reward))
                 cum_rewards.append(cum)
                 cum = 0.0

@@ -1,0 +1,106 @@
+"""Issue 21's families for the task-side surfaces: Monitor never writes outside its folder nor
+loops forever, Dataset refuses absurd sizes up front, a Dataset call that raises leaves the streams
+where they were, and a Dataset over an observation wrapper returns what the wrapper shows."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import neurogym_lite as ngym
+from neurogym_lite.tasks.dataset import MAX_BATCH_ELEMENTS
+from neurogym_lite.wrappers import Monitor
+
+
+# ------------------------------------------------------------------ Monitor: files only under folder
+@pytest.mark.parametrize(("name", "exc"), [("../../x", ValueError), ("/tmp/abs", ValueError), ("a/b", ValueError),
+                                          ("..", ValueError), ("", ValueError), (3, TypeError)])
+def test_monitor_refuses_a_name_that_would_leave_its_folder(tmp_path, name, exc):
+    with pytest.raises(exc, match="name"):
+        Monitor(gym.make("PerceptualDecisionMaking-v0"), folder=tmp_path, name=name)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("ext", ["png/../../x", "../x", "exe", "", "PNG "])
+def test_monitor_refuses_an_extension_that_is_not_a_figure_format(tmp_path, ext):
+    with pytest.raises((TypeError, ValueError), match="ext"):
+        Monitor(gym.make("PerceptualDecisionMaking-v0"), folder=tmp_path, ext=ext)
+
+
+def test_monitor_writes_only_inside_its_folder(tmp_path):
+    folder = tmp_path / "runs"
+    env = Monitor(gym.make("PerceptualDecisionMaking-v0"), folder=folder, name="mine", interval=20, verbose=False,
+                  plot_create=True, plot_steps=50, ext="svg")
+    env.reset(seed=0)
+    for a in np.random.default_rng(0).integers(0, 3, 600):
+        env.step(int(a))
+    env.plot_training_history()
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert written and all(p.startswith("runs/") for p in written)
+    assert any(p.endswith(".svg") for p in written) and "runs/mine_training_history.png" in written
+
+
+class _NoTrials(gym.Env):
+    observation_space = gym.spaces.Box(0, 1, (1,), np.float32)
+    action_space = gym.spaces.Discrete(2)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        return np.zeros(1, np.float32), {}
+
+    def step(self, action):
+        return np.zeros(1, np.float32), 0.0, False, False, {}
+
+
+def test_evaluate_policy_on_an_env_that_never_ends_a_trial_stops_with_a_reason(monkeypatch):
+    import neurogym_lite.tasks.timing as timing
+
+    monkeypatch.setattr(timing, "MAX_STEPS_PER_TRIAL", 2000)  # the same rule, reached quickly
+    with pytest.raises(RuntimeError, match="new_trial"):
+        Monitor(_NoTrials(), verbose=False).evaluate_policy(num_trials=3, verbose=False)
+
+
+# ------------------------------------------------------------------ Dataset
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"batch_size": 10**7}, "MAX_BATCH_SIZE"), ({"batch_size": 4, "seq_len": 10**12}, "MAX_BATCH_ELEMENTS"),
+    ({"batch_size": 4096, "seq_len": 100_000}, "MAX_BATCH_ELEMENTS"),
+])
+def test_dataset_refuses_absurd_sizes_before_building_anything(kwargs, match):
+    assert MAX_BATCH_ELEMENTS > 0
+    with pytest.raises(ValueError, match=match):
+        ngym.Dataset("PerceptualDecisionMaking-v0", **kwargs)
+
+
+def test_a_call_that_raises_midway_leaves_the_streams_where_they_were():
+    a = ngym.Dataset("PerceptualDecisionMaking-v0", batch_size=4, seq_len=50, seed=3)
+    b = ngym.Dataset("PerceptualDecisionMaking-v0", batch_size=4, seq_len=50, seed=3)
+    a()
+    b()
+    with pytest.raises(ValueError, match="coh"):
+        a(coh=250.0)  # refused by the task, after some columns started trials
+    for x, y in zip(a(), b(), strict=True):
+        assert np.array_equal(x, y)
+
+
+class _Doubled(gym.ObservationWrapper):
+    def observation(self, observation):
+        return (2 * observation).astype(np.float32)
+
+
+def test_a_dataset_over_an_observation_wrapper_returns_what_the_wrapper_shows():
+    bare = ngym.Dataset(gym.make("PerceptualDecisionMaking-v0"), batch_size=2, seq_len=30, seed=0)
+    doubled = ngym.Dataset(_Doubled(gym.make("PerceptualDecisionMaking-v0")), batch_size=2, seq_len=30, seed=0)
+    (x, t), (x2, t2) = bare(), doubled()
+    assert np.allclose(x2, 2 * x) and np.array_equal(t, t2) and x2.dtype == np.float32
+
+
+class _Sneaky(gym.Wrapper):
+    def step(self, action):
+        ob, r, te, tr, info = self.env.step(action)
+        return ob + 1, r, te, tr, info
+
+
+def test_a_dataset_over_a_wrapper_it_cannot_read_is_refused():
+    with pytest.raises(ValueError, match="_Sneaky"):
+        ngym.Dataset(_Sneaky(gym.make("PerceptualDecisionMaking-v0")), batch_size=2, seq_len=30)

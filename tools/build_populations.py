@@ -1,0 +1,88 @@
+"""Train the populations behind the notebooks' claims, and measure them (run from the repository root).
+
+    python tools/build_populations.py train fd_rl     # 20 RL networks, notebook 2's recipe (~15 CPU min)
+    python tools/build_populations.py train fd_sl     # 20 supervised networks, notebook 8's recipe (~2 CPU min)
+    python tools/build_populations.py train rt_rl     # 12 reaction-time agents, the RT recipe (~25 CPU min)
+    python tools/build_populations.py measure fd_rl   # the per-network measures -> the package's table
+
+Every network is trained on a seed never used to design or tune its recipe (the recipes were
+designed on seeds 0-9: notebooks 2, 7, 9 and benchmarks/README.md say how), through the population
+engine (``neurogym_lite.agents.population``: a journal and the trained models in ``populations/``,
+ignored by git; finished networks are never retrained, so the command can be interrupted and run
+again). Each network is tested on its own fresh trials (:func:`evaluation_seed`): no two networks
+share a test trial, so their deviations from the ideal observer are independent.
+
+``measure`` loads each trained network and writes the per-network measures the notebooks read,
+as a small JSON table in the package (``neurogym_lite/agents/models/population_<name>.json``,
+read by :func:`neurogym_lite.agents.pretrained.population_table`), with this command and the
+population's recipe recorded in it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+STORE = ROOT / "populations"
+
+#: Test seeds: network ``seed`` is tested on envs seeded from evaluation_seed(seed) (+ 0..15 for
+#: the batched envs), its learning curve on evaluation_seed(seed) + 1_000_003 (+ 0..15).
+def evaluation_seed(seed: int) -> int:
+    return 50_000_000 + 1_000 * seed
+
+
+POPULATIONS: dict[str, dict[str, Any]] = {
+    "fd_rl": {
+        "about": "notebook 2's recipe (RecurrentPPO, 64-unit LSTM) on the monkey-faithful task, 100,000 steps",
+        "seeds": list(range(100, 120)),
+        "config": {"curve_every": 8192, "curve_trials": 500, "eval_trials": 4000},
+    },
+    "fd_sl": {
+        "about": "notebook 8's supervised recipe (cross-entropy, Adam 1e-2 falling linearly to 0 like the RL "
+                 "recipe's learning rate, 400 updates of 16 x 100 steps), 64-unit LSTM, the same task",
+        "seeds": list(range(100, 120)),
+        "config": {"trainer": "neurogym_lite.agents.supervised:train_for_population",
+                   "measure": "neurogym_lite.agents.supervised:measure_open_loop",
+                   "curve_every": 20, "curve_trials": 500, "eval_trials": 4000,
+                   "options": {"lr_schedule": "linear"}},
+    },
+}
+
+
+def configs_of(name: str) -> list[dict[str, Any]]:
+    pop = POPULATIONS[name]
+    return [{"seed": s, "eval_seed": evaluation_seed(s), **pop["config"]} for s in pop["seeds"]]
+
+
+def train(name: str, workers: int) -> None:
+    from neurogym_lite.agents.population import run_population
+
+    STORE.mkdir(exist_ok=True)
+    frame = run_population(configs_of(name), STORE / f"{name}.journal", name, n_workers=workers,
+                           save_dir=STORE / "models" / name)
+    cols = [c for c in ("seed", "state", "accuracy", "train_cpu_seconds", "steps_to_criterion") if c in frame]
+    print(frame[cols].to_string())
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("action", choices=("train", "measure"))
+    p.add_argument("population", choices=sorted(POPULATIONS))
+    p.add_argument("--workers", type=int, default=2)
+    a = p.parse_args(argv)
+    if a.action == "train":
+        train(a.population, a.workers)
+    else:
+        sys.path.insert(0, str(ROOT / "tools"))
+        from population_measures import measure_population
+
+        measure_population(a.population, configs_of(a.population), POPULATIONS[a.population], STORE,
+                           ROOT / "neurogym_lite" / "agents" / "models" / f"population_{a.population}.json",
+                           " ".join(["python", "tools/build_populations.py", *sys.argv[1:]]))
+
+
+if __name__ == "__main__":
+    main()
