@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 from scipy.stats import norm
 
-from neurogym_lite.utils.validation import check_int, check_numbers, check_positive, is_real
+from neurogym_lite.utils.validation import check_int, check_level, check_numbers, check_positive, is_real
 
 __all__ = [
     "MAX_MONTE_CARLO_WORK",
+    "PairedIdeal",
     "ideal_observer",
     "ideal_observer_accuracy",
     "ideal_sigma",
+    "paired_vs_ideal",
 ]
 
 #: Most Monte Carlo work :func:`ideal_observer_accuracy` does for ``dim_ring > 2``, counted as
@@ -173,3 +176,55 @@ def ideal_sigma(sigma: float, stim_duration: float) -> float:
     sigma = check_positive("sigma", sigma)
     stim_duration = check_positive("stim_duration", stim_duration)
     return 100 * math.sqrt(2) * sigma / math.sqrt(stim_duration)
+
+
+# ------------------------------------------------------------------ the ideal on the same frames
+@dataclass
+class PairedIdeal:
+    """The agent against the ideal observer on the very stimulus frames the agent saw.
+
+    ``per_coh`` maps each coherence > 0 to ``(agent, ideal, difference, low, high, n)``: the
+    agent's accuracy on its completed trials of that coherence, the ideal observer's on the same
+    trials (it chooses the side whose summed evidence is larger), their difference and its
+    bootstrap interval (trials resampled, each keeping its pair of outcomes). Sharing the frames
+    removes the stimulus noise from the comparison: a difference is the agent's own loss.
+    ``overall`` is the same over all coherences > 0 (trial-weighted).
+    """
+
+    per_coh: dict[float, tuple[float, float, float, float, float, int]]
+    overall: tuple[float, float, float, float, float, int]
+    level: float
+
+
+def paired_vs_ideal(table: Any, *, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> PairedIdeal:
+    """Compare an agent with the ideal observer trial by trial (:class:`PairedIdeal`), from a
+    :class:`~neurogym_lite.behaviour.trials.TrialTable` (``collect_trials`` or ``trial_table``
+    keep every stimulus frame's evidence). Aborted trials and trials without a choice are left
+    out, as everywhere in the package."""
+    from neurogym_lite.behaviour.trials import TrialTable
+
+    if not isinstance(table, TrialTable):
+        raise TypeError(f"table must be a TrialTable (from collect_trials or trial_table), got {type(table).__name__}")
+    n_boot = check_int("n_boot", n_boot, 100)
+    level = check_level(level)
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    done = table.chose & (table.coh > 0)
+    if not done.any():
+        raise ValueError("table has no completed trial at a coherence above 0 %")
+    summed = np.nansum(table.evidence[done], axis=1)
+    sign = np.sign(table.signed_coh[done])
+    # the ideal chooses the side of the summed evidence; + is choice 1 (ties: half right)
+    ideal_right = np.where(summed == 0, 0.5, (np.sign(summed) == sign).astype(float))
+    agent_right = table.correct[done].astype(float)
+    coh = table.coh[done]
+    q = [50 * (1 - level), 50 * (1 + level)]
+
+    def summarise(sel: np.ndarray) -> tuple[float, float, float, float, float, int]:
+        a, i = agent_right[sel], ideal_right[sel]
+        idx = rng.integers(0, a.size, size=(n_boot, a.size))
+        diffs = a[idx].mean(axis=1) - i[idx].mean(axis=1)
+        lo, hi = np.percentile(diffs, q)
+        return float(a.mean()), float(i.mean()), float(a.mean() - i.mean()), float(lo), float(hi), int(a.size)
+
+    per = {float(c): summarise(coh == c) for c in np.unique(coh)}
+    return PairedIdeal(per, summarise(np.ones(coh.size, dtype=bool)), level)

@@ -80,6 +80,7 @@ class PsychometricFit:
     ci: dict[str, tuple[float, float]] = field(default_factory=dict)
     boot: dict[str, np.ndarray] = field(default_factory=dict)
     level: float = 0.95
+    _lapses_fitted: bool = True
 
     @property
     def threshold(self) -> float:
@@ -102,6 +103,52 @@ class PsychometricFit:
         coherences even when the slope is unchanged."""
         c = np.abs(check_array("coh", coh))
         return 0.5 * (self.predict(c) + 1 - self.predict(-c))
+
+    def lapse_interval(self, name: str = "lambda", level: float | None = None) -> tuple[float, float]:
+        """Profile-likelihood interval of a lapse rate (``'gamma'``: towards choice 2,
+        ``'lambda'``: towards choice 1): the lapse values whose refitted likelihood (the other
+        parameters re-optimised) stays within the chi-square(1) quantile of the best (Venzon &
+        Moolgavkar 1988; Wichmann & Hill 2001a discuss lapses). When the estimate sits at 0, the
+        parametric bootstrap collapses to "0 to 0"; this interval still has an upper end: a
+        one-sided bound at ``level`` (the quantile at ``2 level - 1``)."""
+        name = check_choice("name", name, ("gamma", "lambda"))
+        level = self.level if level is None else check_level(level)
+        if not self._lapses_fitted:
+            raise ValueError("this fit has no lapse rates (fit_lapses=False): refit with fit_lapses=True")
+        estimate = getattr(self, "lambda_" if name == "lambda" else "gamma")
+        best = self._nll_fixed(name, estimate)
+        at_zero = estimate < 1e-4
+        crit = stats.chi2.ppf(2 * level - 1 if at_zero else level, 1) / 2
+
+        def excess(value: float) -> float:  # > 0 outside the interval
+            return self._nll_fixed(name, value) - best - crit
+
+        top = MAX_LAPSE * 0.999
+        high = top if excess(top) <= 0 else optimize.brentq(excess, estimate, top, xtol=1e-6)
+        if at_zero or excess(0.0) <= 0:
+            return 0.0, float(high)
+        return float(optimize.brentq(excess, 0.0, estimate, xtol=1e-6)), float(high)
+
+    def _nll_fixed(self, name: str, value: float) -> float:
+        """The negative log-likelihood with one lapse fixed at ``value``, the rest refitted."""
+        x, k, n = self.x, self.n_chose_1, self.n_total
+
+        def nll(theta: np.ndarray) -> float:
+            other = _lapse(theta[2])
+            g, lam = (value, other) if name == "gamma" else (other, value)
+            p = np.clip(_curve(self.link, x, theta[0], math.exp(theta[1]), g, lam), 1e-12, 1 - 1e-12)
+            return float(-np.sum(k * np.log(p) + (n - k) * np.log1p(-p)))
+
+        other = self.lambda_ if name == "gamma" else self.gamma
+        start = np.array([self.bias, math.log(self.sigma), _unlapse(other)])
+        return float(optimize.minimize(nll, start, method="Nelder-Mead",
+                                       options={"xatol": 1e-6, "fatol": 1e-8, "maxiter": 2000}).fun)
+
+    def rule_of_three(self) -> float:
+        """Hanley & Lippman-Hand's (1983) 95 % upper bound on a lapse rate when no lapse is seen:
+        3 / (trials at the strongest coherence of each sign), a cross-check of :meth:`lapse_interval`."""
+        strongest = np.abs(self.x) == np.abs(self.x).max()
+        return float(3 / self.n_total[strongest].sum())
 
     def summary(self) -> str:
         lines = []
@@ -217,6 +264,7 @@ def fit_psychometric(
         link, float(theta[0]), float(math.exp(theta[1])), float(theta[2]) if fit_lapses else 0.0,
         float(theta[3]) if fit_lapses else 0.0,
         float(-fun + np.sum(stats.binom.logpmf(k, n, 0.5) - n * math.log(0.5))), x, k, n, level=level,
+        _lapses_fitted=fit_lapses,
     )
     if n_boot:
         rng = np.random.default_rng(seed)

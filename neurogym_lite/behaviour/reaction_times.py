@@ -3,6 +3,7 @@ summarise them by coherence."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,8 +13,10 @@ import numpy as np
 
 __all__ = [
     "RTData",
+    "SlowErrors",
     "collect_rts",
     "rt_summary",
+    "slow_errors",
 ]
 
 
@@ -94,3 +97,111 @@ def rt_summary(data: RTData) -> dict[float, dict[str, float]]:
             "n_error": int(err.sum()),
         }
     return out
+
+
+# ------------------------------------------------------------------ are errors slower?
+@dataclass
+class SlowErrors:
+    """Error minus correct RT (ms), compared within coherence.
+
+    ``effect``: the mean over coherences of (mean error RT - mean correct RT), each coherence
+    weighted by ``n_err * n_cor / (n_err + n_cor)`` (the inverse variance of a difference of means
+    under equal variances: coherences with few errors count little); ``low``/``high``: its
+    bootstrap interval (trials resampled within each coherence and outcome); ``p``: two-sided
+    permutation p-value, correct/error labels shuffled within each coherence, so that the
+    coherence mix (errors sit at weak motion, where every RT is long) cannot make an effect.
+    ``per_coh`` maps each coherence to ``(difference, low, high, n_errors, n_correct)``; ``pooled``
+    is the naive difference over all trials, for contrast. ``regression`` is the 'correct'
+    coefficient of RT ~ correct + coherence (as categorical) by least squares, with its 95 % t
+    interval: ``(error - correct, low, high)``.
+    """
+
+    effect: float
+    low: float
+    high: float
+    p: float
+    per_coh: dict[float, tuple[float, float, float, int, int]]
+    pooled: float
+    regression: tuple[float, float, float]
+    n_permutations: int
+
+
+def slow_errors(coh: Any, correct: Any, rt: Any, *, n_permutations: int = 2000, n_boot: int = 2000,
+                level: float = 0.95, seed: int = 0) -> SlowErrors:
+    """Are errors slower than correct choices at the same coherence? (:class:`SlowErrors`).
+
+    ``coh``: unsigned coherence (%) of each answered trial; ``correct``: whether it was correct;
+    ``rt``: its reaction time (ms). Coherences without both errors and correct choices carry no
+    comparison and are left out (at 0 % no answer is correct or wrong by the stimulus: leave 0 %
+    out, or it counts as a coherence like the others).
+    """
+    from scipy import stats as _stats
+
+    from neurogym_lite.behaviour.stats import permutation_test
+    from neurogym_lite.utils.validation import (
+        check_array,
+        check_binary,
+        check_int,
+        check_level,
+        check_same_length,
+    )
+
+    c = check_array("coh", coh, ndim=1, finite=True)
+    ok = check_binary("correct", correct)
+    t = check_array("rt", rt, ndim=1, finite=True)
+    check_same_length(coh=c, correct=ok, rt=t)
+    if np.any(c < 0):
+        raise ValueError("coh must be unsigned coherences (>= 0); use abs() of signed ones")
+    if t.size and np.nanmedian(t) < 20:
+        raise ValueError(f"rt looks like seconds (median {np.nanmedian(t):.3g}): give reaction times in ms")
+    n_permutations = check_int("n_permutations", n_permutations, 100)
+    n_boot = check_int("n_boot", n_boot, 100)
+    level = check_level(level)
+    levels = [x for x in np.unique(c) if ok[c == x].any() and (~ok[c == x]).any()]
+    if not levels:
+        raise ValueError("no coherence has both errors and correct choices: nothing to compare")
+    keep = np.isin(c, levels)
+    c, ok, t = c[keep], ok[keep], t[keep]
+
+    def effect(labels: np.ndarray) -> float:
+        num = den = 0.0
+        for x in levels:
+            sel = c == x
+            e, k = t[sel & ~labels.astype(bool)], t[sel & labels.astype(bool)]
+            w = len(e) * len(k) / (len(e) + len(k))
+            num += w * (e.mean() - k.mean())
+            den += w
+        return num / den
+
+    test = permutation_test(effect, ok, strata=c, n=n_permutations, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    cells = {(x, o): t[(c == x) & (ok == o)] for x in levels for o in (False, True)}
+    per_level_boot = {x: [] for x in levels}
+    boot = np.empty(n_boot)
+    for b in range(n_boot):
+        num = den = 0.0
+        for x in levels:
+            e = rng.choice(cells[(x, False)], len(cells[(x, False)]))
+            k = rng.choice(cells[(x, True)], len(cells[(x, True)]))
+            d = e.mean() - k.mean()
+            per_level_boot[x].append(d)
+            w = len(e) * len(k) / (len(e) + len(k))
+            num, den = num + w * d, den + w
+        boot[b] = num / den
+    q = [50 * (1 - level), 50 * (1 + level)]
+    lo, hi = np.percentile(boot, q)
+    per_coh = {}
+    for x in levels:
+        e, k = cells[(x, False)], cells[(x, True)]
+        plo, phi = np.percentile(per_level_boot[x], q)
+        per_coh[float(x)] = (float(e.mean() - k.mean()), float(plo), float(phi), len(e), len(k))
+    # RT ~ error + coherence (categorical), least squares with a t interval
+    X = np.column_stack([(~ok).astype(float)] + [(c == x).astype(float) for x in levels])
+    beta, *_ = np.linalg.lstsq(X, t, rcond=None)
+    resid = t - X @ beta
+    dof = max(len(t) - X.shape[1], 1)
+    cov = (resid @ resid / dof) * np.linalg.pinv(X.T @ X)
+    half = _stats.t.ppf(0.975, dof) * math.sqrt(cov[0, 0])
+    pooled = float(t[~ok].mean() - t[ok].mean())
+    return SlowErrors(test.observed, float(lo), float(hi), test.p, per_coh, pooled,
+                      (float(beta[0]), float(beta[0] - half), float(beta[0] + half)), n_permutations)
