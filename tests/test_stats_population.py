@@ -133,3 +133,23 @@ def test_the_ideal_itself_matches_the_ideal_and_a_noisier_observer_falls_short()
     assert worse.overall[4] < 0
     with pytest.raises(TypeError, match="TrialTable"):
         paired_vs_ideal({"evidence": []})
+
+
+# ------------------------------------------------------------------ decoding against a shuffle null
+def test_a_decoder_finds_a_planted_code_and_keeps_its_size_on_noise():
+    from neurogym_lite.neural.decoding import decoding_permutation_test
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 400)
+    states = rng.normal(size=(400, 20))
+    states[:, 3] += 0.5 * (2 * labels - 1)
+    found = decoding_permutation_test(states, labels, n_shuffles=500)
+    assert found.p < 0.01 and found.accuracy > found.null_95 and len(found.null) == 500
+    rejections = 0
+    for seed in range(100):
+        r = np.random.default_rng(100 + seed)
+        rejections += decoding_permutation_test(r.normal(size=(120, 10)), r.integers(0, 2, 120),
+                                                n_shuffles=200, seed=seed).p < 0.05
+    assert rejections <= 13  # 5 % of 100 is 5; a binomial 99.9 % bound is ~13
+    with pytest.raises(ValueError, match="exactly two classes"):
+        decoding_permutation_test(states, rng.integers(0, 3, 400))
