@@ -158,7 +158,54 @@ def _neural(model: Any, make: Any, seed: int, n_trials: int) -> dict[str, Any]:
     return out
 
 
-MEASURES = {"fd_rl": measure_fd_rl}
+def measure_fd_sl(path: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Notebook 8's measures of a supervised network, scored open loop on its own fresh trials."""
+    import torch
+
+    from neurogym_lite.agents.supervised import (
+        SavedNetwork,
+        make_trials,
+        monkey_task,
+        run_network,
+        score_trials,
+    )
+    from neurogym_lite.behaviour.history import history_regression
+    from neurogym_lite.behaviour.ideal_observer import paired_vs_ideal
+    from neurogym_lite.behaviour.psychometric import fit_psychometric
+    from neurogym_lite.behaviour.trials import TrialTable
+
+    torch.set_num_threads(1)
+    t0 = time.process_time()
+    model = SavedNetwork.load(path)
+    trials = make_trials(monkey_task, config["eval_trials"], config["eval_seed"])
+    scores = score_trials(trials, run_network(model.net, trials))
+    evidence = np.array([t["ob"][t["stim_on"]:t["stim_on"] + 5, 1] - t["ob"][t["stim_on"]:t["stim_on"] + 5, 2]
+                         for t in trials])
+    table = TrialTable(scores.signed_coh, scores.choice, scores.correct, scores.aborted, evidence)
+    done = scores.completed
+    out: dict[str, Any] = {"n_trials": len(trials), "aborted_rate": float(scores.aborted.mean()),
+                           "learned": bool(done.sum() > 100 and scores.correct[done & (scores.coh >= 25.6)].mean() > 0.9)}
+    out["accuracy_by_coh"] = {float(c): float(scores.correct[done & (scores.coh == c)].mean())
+                              for c in np.unique(scores.coh[done])}
+    out["p_choice1_at_0"] = float(np.mean(scores.choice[done & (scores.coh == 0)] == 1))
+    out["n_at_0"] = int((done & (scores.coh == 0)).sum())
+    fit = fit_psychometric(scores.signed_coh[done], scores.choice[done] == 1, n_boot=200, seed=0)
+    out["psychometric"] = {"bias": fit.bias, "bias_ci": fit.ci["bias"], "threshold": fit.threshold,
+                           "threshold_ci": fit.ci["threshold"], "lambda_interval": fit.lapse_interval("lambda"),
+                           "gamma_interval": fit.lapse_interval("gamma")}
+    paired = paired_vs_ideal(table, n_boot=1000, seed=0)
+    out["vs_ideal_same_frames"] = {c: dict(zip(("agent", "ideal", "difference", "low", "high", "n"), v, strict=True))
+                                   for c, v in paired.per_coh.items()}
+    h = history_regression(table.signed_coh, table.choice, table.correct)
+    out["history"] = {"win": h.weights["win"], "lose": h.weights["lose"], "bias": h.weights["bias"],
+                      "p_repeat": h.p_repeat, "n_trials": h.n_trials}
+    out["cpu_seconds"] = time.process_time() - t0
+    return out
+
+
+MEASURES = {"fd_rl": measure_fd_rl, "fd_sl": measure_fd_sl}
+#: the shipped model each population is compared with (measured by the same function)
+SHIPPED = {"fd_rl": "pdm_lstm"}
 
 
 def _one(args: tuple[str, str, dict[str, Any]]) -> tuple[int, dict[str, Any]]:
@@ -181,6 +228,13 @@ def measure_population(name: str, configs: list[dict[str, Any]], about: dict[str
         path = store / "models" / name / f"{run_key(full)}.zip"
         if full["seed"] in rows and path.exists() and name in MEASURES:
             jobs.append((name, str(path), full))
+    shipped = SHIPPED.get(name)
+    if shipped is not None:  # the network the notebooks load, measured the same way (seed 0 is its own)
+        from importlib import resources
+
+        path = resources.files("neurogym_lite.agents") / "models" / f"{shipped}.zip"
+        jobs.append((name, str(path), check_config({"seed": 0, "eval_seed": configs[0]["eval_seed"] - 1_000 *
+                                                    configs[0]["seed"]})))
     ctx = mp.get_context("spawn")
     with ctx.Pool(workers) as pool:
         measured = dict(pool.map(_one, jobs))
@@ -199,7 +253,9 @@ def measure_population(name: str, configs: list[dict[str, Any]], about: dict[str
             entry["engine"] = engine
         entry.update(measured.get(seed, {}))
         networks.append(entry)
-    table = {"population": name, "about": about["about"], "seeds": about["seeds"], "config": about["config"],
+    if shipped is not None:
+        table_shipped = {"name": shipped, "seed": 0, **measured.get(0, {})}
+    table = {"shipped": table_shipped if shipped is not None else None, "population": name, "about": about["about"], "seeds": about["seeds"], "config": about["config"],
              "command": command, "networks": networks}
     out.write_text(json.dumps(_clean(table), indent=1) + "\n")
     print(f"wrote {out} ({out.stat().st_size / 1024:.0f} kB): {sum(n.get('learned', False) for n in networks)} "

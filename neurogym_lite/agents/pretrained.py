@@ -24,7 +24,8 @@ from typing import Any
 
 import gymnasium as gym
 
-__all__ = ["PRETRAINED", "available", "load_pretrained", "make_pretrained_env", "pretrained_info"]
+__all__ = ["PRETRAINED", "available", "load_pretrained", "make_pretrained_env", "population_table", "populations",
+           "pretrained_info"]
 
 PRETRAINED = "pdm_lstm"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -130,3 +131,30 @@ def make_pretrained_env(name: str = PRETRAINED) -> gym.Env:
     kwargs["timing"] = {k: tuple(v) if isinstance(v, list) and v and isinstance(v[0], str) else v
                         for k, v in kwargs.get("timing", {}).items()}
     return make_env(info["task"], pass_reward=info["pass_reward"], **kwargs)
+
+
+def populations() -> list[str]:
+    """Names of the shipped population tables (``population_table(name)``)."""
+    prefix = "population_"
+    return sorted(p.name[len(prefix):-len(".json")] for p in _models_dir().iterdir()
+                  if p.name.startswith(prefix) and p.name.endswith(".json"))
+
+
+def population_table(name: str) -> dict[str, Any]:
+    """The measures of a shipped population of networks (``'fd_rl'``: notebook 2's recipe;
+    ``'fd_sl'``: notebook 8's supervised recipe; see :func:`populations`), made by
+    ``python tools/build_populations.py measure <name>`` (the table records the command, the
+    recipe and the seeds): ``{'networks': [one dict of measures per network], ...}``. Each network
+    was trained on a seed never used to design its recipe and tested on its own fresh trials."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be the name of a shipped population such as 'fd_rl', got {name!r:.80}")
+    if name not in populations():
+        raise ValueError(f"no shipped population named {name!r}; available: {populations()}")
+    path = _models_dir() / f"population_{name}.json"
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ValueError(f"the population table {path.name} is damaged ({e}). Reinstall the package: {REINSTALL}") from None
+    if not isinstance(table, dict) or not isinstance(table.get("networks"), list):
+        raise ValueError(f"the population table {path.name} is damaged: no list of networks. Reinstall: {REINSTALL}")
+    return table

@@ -21,6 +21,7 @@ __all__ = [
     "plot_choice_history",
     "plot_efficiency_by_coherence",
     "plot_kernel",
+    "plot_population",
     "plot_psychometric",
     "signed_coherence_colors",
 ]
@@ -185,3 +186,23 @@ def coherence_colors(levels: Any) -> dict[float, Any]:
                          f"got {values}")
     cmap = plt.get_cmap("viridis")
     return {c: cmap(i / max(len(values) - 1, 1)) for i, c in enumerate(values)}
+
+
+def plot_population(ax: Axes, values: Any, *, shipped: float | None = None, reference: float | None = None,
+                    reference_label: str = "", label: str = "one network", x: float = 0.0, color: str = "C0",
+                    seed: int = 0) -> Axes:
+    """One measure across a population of networks: one dot per network (jittered sideways), the
+    median as a bar, the shipped network as a red star beside them and a reference (the ideal
+    observer, the criterion) as a dashed line. ``x`` places the column, to draw several side by side."""
+    v = check_array("values", values, ndim=1)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        raise ValueError("values has no finite entry: no network to draw")
+    jitter = np.random.default_rng(seed).uniform(-0.12, 0.12, v.size)
+    ax.plot(x + jitter, v, "o", color=color, alpha=0.65, ms=5, label=f"{label} ({v.size})")
+    ax.plot([x - 0.22, x + 0.22], [np.median(v)] * 2, color=color, lw=2.5, label="median")
+    if shipped is not None and np.isfinite(shipped):
+        ax.plot(x + 0.35, shipped, "*", color="C3", ms=13, label="shipped network")
+    if reference is not None:
+        ax.axhline(reference, color="k", ls="--", lw=1, label=reference_label or None)
+    return despine(ax)
