@@ -292,7 +292,7 @@ def test_plot_psychometric_draws_agent_fit_ideal_and_unseen():
     fig, ax = plt.subplots()
     assert plot_psychometric(ax, fit, sigma_ideal=8.0, unseen=[3.2], xlim=14) is ax
     _, labels = ax.get_legend_handles_labels()
-    assert labels[0] == "ideal observer" and labels[1].startswith("fit: bias")
+    assert labels[0] == "ideal observer" and labels[1].startswith("agent fit: bias")
     assert "agent (95 % Wilson CI)" in labels and "coherences never seen in training" in labels
     assert ax.get_ylabel() == "P(choice 1)" and "signed motion coherence" in ax.get_xlabel()
     assert ax.get_xlim() == pytest.approx((-14.7, 14.7))

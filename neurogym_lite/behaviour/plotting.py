@@ -70,11 +70,13 @@ def despine(ax: Axes) -> Axes:
 
 
 def plot_psychometric(ax: Axes, fit: Any, *, sigma_ideal: float | None = None, unseen: Sequence[float] = (),
-                      xlim: float = 55.0) -> Axes:
+                      xlim: float = 55.0, color: str = "C0", label: str = "agent") -> Axes:
     """P(choice 1) against signed coherence: the agent's proportions with 95 % Wilson intervals, the
     fitted curve of ``fit`` (a :class:`~neurogym_lite.behaviour.psychometric.PsychometricFit`; bias and
     sigma in its label), the ideal observer's cumulative Gaussian of width ``sigma_ideal`` (if given),
-    and open circles at the ``unseen`` coherences (absolute values). The x axis spans ±``xlim`` %."""
+    and open circles at the ``unseen`` coherences (absolute values). The x axis spans ±``xlim`` %.
+    ``color`` and ``label`` tell several observers apart on one axis (the package's one convention
+    for a psychometric figure, whatever the observer)."""
     from scipy.stats import norm
 
     from neurogym_lite.behaviour.stats import binomial_ci
@@ -84,12 +86,12 @@ def plot_psychometric(ax: Axes, fit: Any, *, sigma_ideal: float | None = None, u
     fine = np.linspace(-55, 55, 400)
     if sigma_ideal is not None:
         ax.plot(fine, norm.cdf(fine / sigma_ideal), "k--", lw=1.2, label="ideal observer")
-    ax.plot(fine, fit.predict(fine), color="C0", label=f"fit: bias {fit.bias:+.1f} %, sigma {fit.sigma:.1f} %")
-    ax.errorbar(xs, k / n, yerr=[k / n - low, high - k / n], fmt="o", color="C0", ms=5, capsize=3,
-                label="agent (95 % Wilson CI)")
+    ax.plot(fine, fit.predict(fine), color=color, label=f"{label} fit: bias {fit.bias:+.1f} %, sigma {fit.sigma:.1f} %")
+    ax.errorbar(xs, k / n, yerr=[k / n - low, high - k / n], fmt="o", color=color, ms=5, capsize=3,
+                label=f"{label} (95 % Wilson CI)")
     is_unseen = np.isin(np.abs(xs), np.asarray(unseen, dtype=float))
     if is_unseen.any():
-        ax.plot(xs[is_unseen], (k / n)[is_unseen], "o", mfc="white", mec="C0", ms=5, zorder=4,
+        ax.plot(xs[is_unseen], (k / n)[is_unseen], "o", mfc="white", mec=color, ms=5, zorder=4,
                 label="coherences never seen in training")
     ax.axhline(0.5, color="0.7", lw=0.8, ls=":")
     ax.axvline(0, color="0.7", lw=0.8, ls=":")
