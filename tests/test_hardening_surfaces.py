@@ -104,3 +104,29 @@ class _Sneaky(gym.Wrapper):
 def test_a_dataset_over_a_wrapper_it_cannot_read_is_refused():
     with pytest.raises(ValueError, match="_Sneaky"):
         ngym.Dataset(_Sneaky(gym.make("PerceptualDecisionMaking-v0")), batch_size=2, seq_len=30)
+
+
+# ------------------------------------------------------------------ analyses refuse a task they do not read
+def test_each_collector_refuses_the_other_task_naming_the_one_it_needs():
+    from neurogym_lite.agents.pretrained import load_pretrained
+    from neurogym_lite.behaviour.reaction_times import collect_rts
+    from neurogym_lite.behaviour.trials import collect_trials, trial_table
+
+    model = load_pretrained()
+    with pytest.raises(ValueError, match=r"collect_rts reads the reaction-time task.*PerceptualDecisionMaking-v0"):
+        collect_rts(model, lambda: ngym.make_env("PerceptualDecisionMaking-v0"), 10)
+    with pytest.raises(ValueError, match=r"collect_trials reads the fixed-duration task.*PerceptualDecisionMakingRT-v0"):
+        collect_trials(model, lambda: ngym.make_env("PerceptualDecisionMakingRT-v0"), 10)
+    rollout = ngym.run_env(ngym.make_env("PerceptualDecisionMakingRT-v0"), num_trials=5, seed=0)
+    with pytest.raises(ValueError, match="use collect_rts"):
+        trial_table(rollout)
+
+
+def test_task_kind_sees_through_wrappers():
+    from neurogym_lite.tasks import require_task, task_kind
+
+    assert task_kind(ngym.make_env("PerceptualDecisionMakingRT-v0")) == "reaction-time"
+    assert task_kind(gym.make("PerceptualDecisionMaking-v0")) == "fixed-duration"
+    assert task_kind(gym.make("CartPole-v1")) == "other"
+    with pytest.raises(ValueError, match="kind must be one of"):
+        require_task(gym.make("CartPole-v1"), "cartpole", "x")

@@ -102,13 +102,38 @@ def test_ddm_parameter_recovery():
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"rt": [100, -1]}, "positive"), ({"rt": [100]}, "one length")],
+    [({"rt": [100, -1] * 20}, "positive"), ({"rt": [100]}, "one entry per trial"),
+     ({"coh": [-25.6, 25.6] * 20}, "unsigned"), ({"coh": [0.256, 0.512] * 20}, "fractions"),
+     ({"rt": [0.4, 0.6] * 20}, "seconds"), ({"coh": [0, 0] * 20}, "0 % coherence"),
+     ({"correct": [True, True] * 20}, "both outcomes"), ({"correct": [1, 2] * 20}, "correct must hold only 0/1"),
+     ({"coh": [0, 10], "correct": [True, False], "rt": [100, 200]}, "at least 30 trials")],
 )
 def test_fit_ddm_refuses_bad_input(kwargs, match):
-    args = {"coh": [0, 10], "correct": [True, False], "rt": [100, 200]}
+    args = {"coh": [0, 10] * 20, "correct": [True, False] * 20, "rt": [100, 200] * 20}
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         fit_ddm(**args)
+
+
+@pytest.mark.parametrize(("kwargs", "exc"), [
+    ({"dt": 0.0}, ValueError), ({"dt": -0.001}, ValueError), ({"bound": float("inf")}, ValueError),
+    ({"bound": float("nan")}, ValueError), ({"cohs": [float("nan")]}, ValueError), ({"bound": 0.0}, ValueError),
+    ({"k": float("nan")}, ValueError), ({"n_per_coh": 0}, ValueError)])
+def test_simulate_ddm_refuses_what_would_never_return(kwargs, exc):
+    from neurogym_lite.behaviour.ddm import simulate_ddm
+
+    args = {"k": 10.0, "bound": 0.8, "nondecision": 0.3, "cohs": [0.0, 12.8], "n_per_coh": 10}
+    args.update(kwargs)
+    with pytest.raises(exc):
+        simulate_ddm(**args)
+
+
+def test_ddm_predictions_refuse_impossible_parameters():
+    from neurogym_lite.behaviour.ddm import DDMFit, ddm_predictions
+
+    for fit in (DDMFit(10.0, 0.0, 0.3, 0.0), DDMFit(float("nan"), 0.8, 0.3, 0.0), DDMFit(10.0, -1.0, 0.3, 0.0)):
+        with pytest.raises(ValueError):
+            ddm_predictions(fit, [0.0, 12.8])
 
 
 def test_train_rt_agent_uses_the_rt_recipe_and_is_reproducible():

@@ -8,15 +8,32 @@ from typing import Any
 
 import numpy as np
 
+from neurogym_lite.utils.validation import (
+    check_array,
+    check_binary,
+    check_int,
+    check_numbers,
+    check_positive,
+    check_real,
+    check_same_length,
+)
+
 __all__ = [
+    "MIN_FIT_TRIALS",
     "MIXTURE",
     "DDMFit",
+    "check_rt_data",
     "ddm_predictions",
     "fit_ddm",
     "simulate_ddm",
 ]
 
 # ------------------------------------------------------------------------------ drift diffusion
+def _check_parameters(k: Any, bound: Any, nondecision: Any) -> None:
+    check_real("k", k, low=0.0, high=1000.0)
+    check_real("bound", bound, low=0.0, low_open=True, high=100.0)
+    check_real("nondecision", nondecision, low=0.0, high=10.0)
+
 #: Fraction of trials the fitted model draws from a uniform RT distribution (PyDDM's default
 #: "mixture" of contaminants): without it one stray RT shorter than the non-decision time has zero
 #: likelihood and the fit fails.
@@ -55,16 +72,35 @@ def _ddm(k: Any, bound: Any, nondecision: Any, t_max: float, dt: float, mixture:
                       conditions=["coh"], T_dur=t_max, dt=dt, dx=dt, mixture_coef=mixture)
 
 
+#: The fewest trials a fit takes (three parameters from choices and RT distributions).
+MIN_FIT_TRIALS = 30
+
+
+def check_rt_data(coh: Any, correct: Any, rt_ms: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The conventions of the diffusion fits, checked: ``coh`` unsigned coherences in % (the
+    direction is in ``correct``), ``correct`` 0/1 or booleans, ``rt`` in ms from stimulus onset,
+    one entry per answered trial."""
+    c = check_array("coh", coh, ndim=1, finite=True)
+    ok = check_binary("correct", correct)
+    rt = check_array("rt", rt_ms, ndim=1)
+    check_same_length(coh=c, correct=ok, rt=rt)
+    if np.any(c < 0):
+        raise ValueError("coh must be unsigned coherences in % (the direction is in 'correct'); got negative values: "
+                         "pass abs(signed_coh)")
+    if c.size and c.max() <= 1.0 and np.any(c > 0):
+        raise ValueError(f"coh looks like fractions (largest {c.max():g}): give coherences in %, e.g. 51.2")
+    if not np.all(np.isfinite(rt)) or np.any(rt <= 0):
+        raise ValueError("rt must be positive and finite (ms): leave out trials without a choice")
+    if rt.size and np.median(rt) < 20:
+        raise ValueError(f"rt looks like seconds (median {np.median(rt):.3g}): give reaction times in ms")
+    return c, ok, rt
+
+
 def _sample(coh: Any, correct: Any, rt_ms: Any) -> Any:
     import pyddm
 
-    c = np.asarray(coh, dtype=float)
-    ok = np.asarray(correct, dtype=bool)
-    rt = np.asarray(rt_ms, dtype=float) / 1000
-    if not (c.shape == ok.shape == rt.shape) or c.ndim != 1:
-        raise ValueError(f"coh, correct and rt must be 1-d and of one length, got {c.shape}, {ok.shape}, {rt.shape}")
-    if not np.all(np.isfinite(rt)) or np.any(rt <= 0):
-        raise ValueError("rt must be positive and finite (ms): leave out trials without a choice")
+    c, ok, rt = check_rt_data(coh, correct, rt_ms)
+    rt = rt / 1000
     return pyddm.Sample(rt[ok], rt[~ok], 0, coh=(c[ok], c[~ok]))
 
 
@@ -78,7 +114,17 @@ def fit_ddm(coh: Any, correct: Any, rt: Any, *, t_max: float = 3.0, dt: float = 
     """
     import pyddm
 
-    sample = _sample(coh, correct, rt)
+    c, ok, rt_ms = check_rt_data(coh, correct, rt)
+    if c.size < MIN_FIT_TRIALS:
+        raise ValueError(f"fit_ddm needs at least {MIN_FIT_TRIALS} trials, got {c.size}")
+    if not np.any(c > 0):
+        raise ValueError("every trial is at 0 % coherence: the drift cannot be estimated (give several coherences)")
+    if ok.all() or not ok.any():
+        raise ValueError(f"every trial is {'correct' if ok.all() else 'an error'}: a diffusion model needs both outcomes")
+    t_max = check_positive("t_max", t_max)
+    dt = check_positive("dt", dt)
+    sample = _sample(c, ok, rt_ms)
+    rt = rt_ms
     if np.max(np.asarray(rt, dtype=float)) / 1000 >= t_max:
         raise ValueError(f"t_max ({t_max} s) must exceed the longest rt ({np.max(rt)} ms)")
     model = _ddm(None, None, None, t_max, dt)
@@ -99,6 +145,11 @@ def ddm_predictions(fit: DDMFit, cohs: Any, *, t_max: float = 3.0, dt: float = 0
     """For each coherence (%): the model's probability correct, mean RT (ms) of correct and error
     responses, and the RT densities (``t`` in ms, ``pdf_correct`` and ``pdf_error`` per ms, which
     together integrate to 1)."""
+    if not isinstance(fit, DDMFit):
+        raise TypeError(f"fit must be a DDMFit (from fit_ddm or monkey_ddm_fits), got {type(fit).__name__}")
+    _check_parameters(fit.k, fit.bound, fit.nondecision)
+    cohs = check_numbers("cohs", cohs)
+    t_max, dt = check_positive("t_max", t_max), check_positive("dt", dt)
     model = _ddm(fit.k, fit.bound, fit.nondecision, t_max, dt, mixture=0.0)  # the diffusion alone
     out: dict[float, dict[str, Any]] = {}
     for c in np.asarray(cohs, dtype=float):
@@ -121,7 +172,13 @@ def simulate_ddm(k: float, bound: float, nondecision: float, cohs: Any, n_per_co
                  seed: int = 0, dt: float = 0.001) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Simulated trials of the diffusion model of :class:`DDMFit` (Euler steps of ``dt`` s):
     coherences (%), correct (bool) and reaction times (ms), ``n_per_coh`` trials per coherence."""
-    rng = np.random.default_rng(seed)
+    _check_parameters(k, bound, nondecision)
+    cohs = check_numbers("cohs", cohs)
+    if not np.all(np.isfinite(cohs)):
+        raise ValueError("cohs must be finite coherences in %")
+    n_per_coh = check_int("n_per_coh", n_per_coh, 1, 10_000_000)
+    dt = check_real("dt", dt, low=1e-6, high=0.1)
+    rng = np.random.default_rng(check_int("seed", seed, 0))
     cohs_arr = np.repeat(np.asarray(cohs, dtype=float), n_per_coh)
     x = np.zeros(cohs_arr.size)
     t_hit = np.full(cohs_arr.size, np.nan)
@@ -129,7 +186,11 @@ def simulate_ddm(k: float, bound: float, nondecision: float, cohs: Any, n_per_co
     alive = np.ones(cohs_arr.size, dtype=bool)
     drift = k * cohs_arr / 100
     t = 0.0
+    # a finite bound is reached with probability 1; the cap only guards against absurd parameters
+    t_cap = 100 * (bound / max(np.abs(drift).max(), 1e-9) + bound**2) + 1.0
     while alive.any():
+        if t > t_cap:
+            raise RuntimeError(f"no bound crossing after {t:.0f} s of simulated time: are k and bound sensible?")
         t += dt
         idx = np.flatnonzero(alive)
         x[idx] += drift[idx] * dt + np.sqrt(dt) * rng.standard_normal(idx.size)

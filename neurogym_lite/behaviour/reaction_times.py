@@ -58,8 +58,12 @@ def collect_rts(model: Any, make_env: Callable[[], gym.Env], num_trials: int, *,
     which steps one env; use ``run_env`` when you need the hidden states.
     """
     from neurogym_lite.agents.evaluation import run_trials
+    from neurogym_lite.tasks import require_task
 
+    if not callable(make_env):
+        raise TypeError(f"make_env must be a function that builds an env, got {make_env!r:.80}")
     probe = make_env()
+    require_task(probe, "reaction-time", "collect_rts")
     dt = float(probe.unwrapped.dt)
     probe.close()
     ended = run_trials(model, make_env, num_trials, n_envs=n_envs, seed=seed, deterministic=deterministic)

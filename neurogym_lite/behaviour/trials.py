@@ -79,6 +79,10 @@ def trial_table(rollout: Rollout) -> TrialTable:
         raise TypeError(f"rollout must be a Rollout from neurogym_lite.run_env, got {type(rollout).__name__}")
     if rollout.periods is None:
         raise ValueError("rollout has no period labels; run_env records them for neurogym_lite tasks")
+    if rollout.task == "PerceptualDecisionMakingRT-v0" or any("response_step" in t for t in rollout.trials[:50]):
+        raise ValueError("trial_table reads the fixed-duration task (PerceptualDecisionMaking-v0: a decision period "
+                         f"after the dots); this rollout is of {rollout.task or 'another task'}: use collect_rts for "
+                         "the reaction-time task")
     if rollout.num_trials == 0:
         raise ValueError("rollout has no completed trial; run more steps (run_env(num_trials=...))")
     try:
@@ -132,7 +136,10 @@ def collect_trials(
 
     if not callable(make_env):
         raise TypeError(f"make_env must be a function that builds an env, got {make_env!r}")
+    from neurogym_lite.tasks import require_task
+
     probe = make_env()
+    require_task(probe, "fixed-duration", "collect_trials")
     names = list(getattr(probe.unwrapped, "ob_names", []))
     probe.close()
     if "stimulus_1" not in names or "stimulus_2" not in names or "stimulus_3" in names:
