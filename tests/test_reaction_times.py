@@ -166,3 +166,19 @@ def test_lstm_forget_bias_starts_both_lstms_as_long_memories():
     assert plain.policy.lstm_actor.bias_ih_l0[h:2 * h].abs().max() < 1
     with pytest.raises(TypeError, match="lstm_forget_bias"):
         make_model(venv, lstm_forget_bias="2")
+
+
+@pytest.mark.slow
+def test_collapsing_bound_parameters_are_recovered_and_preferred_on_collapsing_data():
+    """Parameter recovery for the urgency model, as for the flat one: simulate a collapsing bound,
+    fit both shapes; the collapsing fit recovers the parameters and the BIC prefers it."""
+    from neurogym_lite.behaviour.ddm import simulate_ddm
+
+    c, ok, rt = simulate_ddm(10.0, 1.2, 0.3, [0, 3.2, 6.4, 12.8, 25.6, 51.2], 300, seed=1, tau=0.6)
+    keep = rt < 2900
+    collapsing = fit_ddm(c[keep], ok[keep], rt[keep], shape="collapsing", dt=0.01)
+    flat = fit_ddm(c[keep], ok[keep], rt[keep], shape="flat", dt=0.01)
+    assert collapsing.k == pytest.approx(10.0, rel=0.2) and collapsing.bound == pytest.approx(1.2, rel=0.2)
+    assert collapsing.tau == pytest.approx(0.6, rel=0.3) and collapsing.nondecision == pytest.approx(0.3, abs=0.05)
+    assert collapsing.bic < flat.bic - 10 and collapsing.n_params == flat.n_params + 1
+    assert np.all(np.diff(collapsing.bound_at([0.0, 0.5, 1.0])) < 0) and "collapsing" in str(collapsing)

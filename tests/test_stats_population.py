@@ -153,3 +153,23 @@ def test_a_decoder_finds_a_planted_code_and_keeps_its_size_on_noise():
     assert rejections <= 13  # 5 % of 100 is 5; a binomial 99.9 % bound is ~13
     with pytest.raises(ValueError, match="exactly two classes"):
         decoding_permutation_test(states, rng.integers(0, 3, 400))
+
+
+# ------------------------------------------------------------------ the shape of RT distributions
+def test_rt_shape_recovers_a_known_distribution_and_its_decision_time():
+    from neurogym_lite.behaviour.reaction_times import rt_shape
+
+    rng = np.random.default_rng(0)
+    decision = rng.gamma(shape=6.0, scale=80.0, size=5000)  # CV = 1/sqrt(6) = 0.408, skewness = 2/sqrt(6)
+    rt = decision + 300.0
+    s = rt_shape(rt, nondecision_ms=300.0, fast_ms=170.0, n_boot=300)
+    assert s.ci["cv"][0] < 1 / np.sqrt(6) < s.ci["cv"][1]
+    assert s.ci["skewness"][0] < 2 / np.sqrt(6) < s.ci["skewness"][1]
+    from scipy.stats import gamma
+
+    assert abs(s.fast - gamma.cdf(170.0, 6.0, scale=80.0)) < 0.01
+    assert s.q10 < np.median(rt) < s.q90
+    # ignoring the non-decision time understates the spread of the decision
+    assert rt_shape(rt, n_boot=100).cv < s.cv
+    with pytest.raises(ValueError, match="seconds"):
+        rt_shape(rt / 1000)

@@ -49,6 +49,14 @@ POPULATIONS: dict[str, dict[str, Any]] = {
                    "curve_every": 20, "curve_trials": 500, "eval_trials": 4000,
                    "options": {"lr_schedule": "linear"}},
     },
+    "rt_rl": {
+        "about": "the reaction-time recipe (neurogym_lite.agents.recipe.RT_RECIPE: notebook 2's with gamma 0.999, "
+                 "n_steps 256, learning rate 3e-4, forget-gate bias 2; 200,000 steps) on PerceptualDecisionMakingRT-v0",
+        "seeds": list(range(100, 112)),
+        "config": {"trainer": "neurogym_lite.agents.rt_population:train",
+                   "measure": "neurogym_lite.agents.rt_population:measure",
+                   "total_timesteps": 200_000, "curve_every": 25_000, "curve_trials": 600, "eval_trials": 4000},
+    },
 }
 
 

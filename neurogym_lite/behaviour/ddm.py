@@ -11,6 +11,7 @@ import numpy as np
 from neurogym_lite.utils.validation import (
     check_array,
     check_binary,
+    check_choice,
     check_int,
     check_numbers,
     check_positive,
@@ -19,6 +20,7 @@ from neurogym_lite.utils.validation import (
 )
 
 __all__ = [
+    "BOUND_SHAPES",
     "MIN_FIT_TRIALS",
     "MIXTURE",
     "DDMFit",
@@ -40,26 +42,56 @@ def _check_parameters(k: Any, bound: Any, nondecision: Any) -> None:
 MIXTURE = 0.02
 
 
+#: The bound shapes :func:`fit_ddm` fits: ``'flat'`` (constant) or ``'collapsing'``
+#: (``bound * exp(-t / tau)``: urgency, the bound falling as time passes; Ditterich 2006,
+#: Churchland, Kiani & Shadlen 2008, Hawkins et al. 2015).
+BOUND_SHAPES = ("flat", "collapsing")
+
+
 @dataclass
 class DDMFit:
     """A drift-diffusion model in Palmer, Huk & Shadlen's (2005) form: evidence starts at 0 and
     drifts at ``k * coh`` (``coh`` as a fraction, so ``k`` is in 1/s per unit coherence) with
-    unit noise (1/sqrt(s)) until it reaches ``+bound`` (correct) or ``-bound`` (error); the reaction
-    time is the decision time plus ``nondecision`` (s). ``loss`` is the fit's negative
-    log-likelihood; ``model`` the fitted PyDDM model."""
+    unit noise (1/sqrt(s)) until it reaches ``+bound`` (correct) or ``-bound`` (error); with
+    ``shape='collapsing'`` the bound at time t (s) is ``bound * exp(-t / tau)``. The reaction time
+    is the decision time plus ``nondecision`` (s). ``loss`` is the fit's negative log-likelihood on
+    ``n_trials`` trials; :attr:`bic` compares fits with different numbers of parameters; ``model``
+    is the fitted PyDDM model."""
 
     k: float
     bound: float
     nondecision: float
     loss: float
     model: Any = None
+    shape: str = "flat"
+    tau: float = float("nan")
+    n_trials: int = 0
+
+    @property
+    def n_params(self) -> int:
+        return 3 if self.shape == "flat" else 4
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion, 2 loss + n_params ln(n_trials) (Schwarz 1978): lower is
+        better; it charges the collapsing model for its extra parameter in proportion to the log of
+        the data's size, so that a better fit must be worth it."""
+        return float(2 * self.loss + self.n_params * np.log(max(self.n_trials, 1)))
+
+    def bound_at(self, t: Any) -> np.ndarray:
+        """The bound at times ``t`` (s)."""
+        t = np.asarray(t, dtype=float)
+        return self.bound * (np.ones_like(t) if self.shape == "flat" else np.exp(-t / self.tau))
 
     def __str__(self) -> str:
-        return (f"k = {self.k:.2f} /s per unit coherence, bound = {self.bound:.3f}, "
+        collapse = "" if self.shape == "flat" else f" collapsing with tau = {self.tau * 1000:.0f} ms,"
+        return (f"k = {self.k:.2f} /s per unit coherence, bound = {self.bound:.3f},{collapse} "
                 f"non-decision time = {self.nondecision * 1000:.0f} ms")
 
 
-def _ddm(k: Any, bound: Any, nondecision: Any, t_max: float, dt: float, mixture: float = MIXTURE) -> Any:
+def _ddm(k: Any, bound: Any, nondecision: Any, t_max: float, dt: float, mixture: float = MIXTURE,
+         shape: str = "flat", tau: Any = float("nan")) -> Any:
+    """A PyDDM model; parameters given as None are free (fitted)."""
     import pyddm
 
     params: dict[str, tuple[float, float]] = {}
@@ -67,7 +99,14 @@ def _ddm(k: Any, bound: Any, nondecision: Any, t_max: float, dt: float, mixture:
         if value is None:
             params[name] = rng
     drift = (lambda coh, k: k * coh / 100) if k is None else (lambda coh: k * coh / 100)
-    return pyddm.gddm(drift=drift, noise=1.0, bound="B" if bound is None else bound,
+    if shape == "flat":
+        bound_spec: Any = "B" if bound is None else bound
+    elif bound is None:
+        params["tau"] = (0.05, 10.0)
+        bound_spec = lambda t, B, tau: B * np.exp(-t / tau)  # noqa: E731
+    else:
+        bound_spec = lambda t: bound * np.exp(-t / tau)  # noqa: E731
+    return pyddm.gddm(drift=drift, noise=1.0, bound=bound_spec,
                       nondecision="tnd" if nondecision is None else nondecision, parameters=params,
                       conditions=["coh"], T_dur=t_max, dt=dt, dx=dt, mixture_coef=mixture)
 
@@ -96,21 +135,29 @@ def check_rt_data(coh: Any, correct: Any, rt_ms: Any) -> tuple[np.ndarray, np.nd
     return c, ok, rt
 
 
-def _sample(coh: Any, correct: Any, rt_ms: Any) -> Any:
+def _sample(coh: Any, correct: Any, rt_ms: Any, missed_coh: Any = None) -> Any:
     import pyddm
 
     c, ok, rt = check_rt_data(coh, correct, rt_ms)
     rt = rt / 1000
-    return pyddm.Sample(rt[ok], rt[~ok], 0, coh=(c[ok], c[~ok]))
+    if missed_coh is None:
+        return pyddm.Sample(rt[ok], rt[~ok], 0, coh=(c[ok], c[~ok]))
+    missed = check_array("missed_coh", missed_coh, ndim=1, finite=True)
+    return pyddm.Sample(rt[ok], rt[~ok], int(missed.size), coh=(c[ok], c[~ok], missed))
 
 
 def fit_ddm(coh: Any, correct: Any, rt: Any, *, t_max: float = 3.0, dt: float = 0.005,
-            seed: int = 0) -> DDMFit:
-    """Fit drift (``k * coh``), bound and non-decision time jointly to choices and reaction-time
-    distributions by maximum likelihood with PyDDM (differential evolution).
+            seed: int = 0, shape: str = "flat", missed_coh: Any = None) -> DDMFit:
+    """Fit drift (``k * coh``), bound (flat, or collapsing with ``shape='collapsing'``) and
+    non-decision time jointly to choices and reaction-time distributions by maximum likelihood
+    with PyDDM (differential evolution).
 
     ``coh`` in %, ``correct`` booleans, ``rt`` in ms from stimulus onset (answered trials only);
     ``t_max`` (s) must exceed the longest RT; ``dt`` (s) is the solver's time and space step.
+    ``missed_coh``: the coherences of trials that ended without a choice by the deadline; they are
+    fitted, not dropped, as the model's probability of no bound crossing before ``t_max``, which
+    must then be the task's deadline. (Fixation breaks before the stimulus are not decisions and
+    stay out.)
     """
     import pyddm
 
@@ -123,11 +170,12 @@ def fit_ddm(coh: Any, correct: Any, rt: Any, *, t_max: float = 3.0, dt: float = 
         raise ValueError(f"every trial is {'correct' if ok.all() else 'an error'}: a diffusion model needs both outcomes")
     t_max = check_positive("t_max", t_max)
     dt = check_positive("dt", dt)
-    sample = _sample(c, ok, rt_ms)
+    shape = check_choice("shape", shape, BOUND_SHAPES)
+    sample = _sample(c, ok, rt_ms, missed_coh)
     rt = rt_ms
     if np.max(np.asarray(rt, dtype=float)) / 1000 >= t_max:
         raise ValueError(f"t_max ({t_max} s) must exceed the longest rt ({np.max(rt)} ms)")
-    model = _ddm(None, None, None, t_max, dt)
+    model = _ddm(None, None, None, t_max, dt, shape=shape)
     pyddm.set_log_level("ERROR")  # its per-evaluation warnings would flood a notebook
     state = np.random.get_state()
     np.random.seed(seed)  # PyDDM's differential evolution draws from numpy's global generator
@@ -137,8 +185,10 @@ def fit_ddm(coh: Any, correct: Any, rt: Any, *, t_max: float = 3.0, dt: float = 
         np.random.set_state(state)
     p = {n: float(v) for n, v in zip(model.get_model_parameter_names(), model.get_model_parameters(), strict=True)}
     # gddm renames the non-decision parameter (to 'nondectime' in PyDDM 0.9): take what is left
-    (tnd,) = (v for n, v in p.items() if n not in ("k", "B"))
-    return DDMFit(k=p["k"], bound=p["B"], nondecision=tnd, loss=float(model.fitresult.value()), model=model)
+    (tnd,) = (v for n, v in p.items() if n not in ("k", "B", "tau"))
+    n = int(c.size + (0 if missed_coh is None else np.size(missed_coh)))
+    return DDMFit(k=p["k"], bound=p["B"], nondecision=tnd, loss=float(model.fitresult.value()), model=model,
+                  shape=shape, tau=p.get("tau", float("nan")), n_trials=n)
 
 
 def ddm_predictions(fit: DDMFit, cohs: Any, *, t_max: float = 3.0, dt: float = 0.005) -> dict[float, dict[str, Any]]:
@@ -150,7 +200,7 @@ def ddm_predictions(fit: DDMFit, cohs: Any, *, t_max: float = 3.0, dt: float = 0
     _check_parameters(fit.k, fit.bound, fit.nondecision)
     cohs = check_numbers("cohs", cohs)
     t_max, dt = check_positive("t_max", t_max), check_positive("dt", dt)
-    model = _ddm(fit.k, fit.bound, fit.nondecision, t_max, dt, mixture=0.0)  # the diffusion alone
+    model = _ddm(fit.k, fit.bound, fit.nondecision, t_max, dt, mixture=0.0, shape=fit.shape, tau=fit.tau)
     out: dict[float, dict[str, Any]] = {}
     for c in np.asarray(cohs, dtype=float):
         sol = model.solve(conditions={"coh": float(c)})
@@ -169,10 +219,13 @@ def ddm_predictions(fit: DDMFit, cohs: Any, *, t_max: float = 3.0, dt: float = 0
 
 
 def simulate_ddm(k: float, bound: float, nondecision: float, cohs: Any, n_per_coh: int, *,
-                 seed: int = 0, dt: float = 0.001) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 seed: int = 0, dt: float = 0.001, tau: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Simulated trials of the diffusion model of :class:`DDMFit` (Euler steps of ``dt`` s):
-    coherences (%), correct (bool) and reaction times (ms), ``n_per_coh`` trials per coherence."""
+    coherences (%), correct (bool) and reaction times (ms), ``n_per_coh`` trials per coherence.
+    With ``tau`` (s) the bound collapses as ``bound * exp(-t / tau)``."""
     _check_parameters(k, bound, nondecision)
+    if tau is not None:
+        tau = check_real("tau", tau, low=0.0, low_open=True, high=1000.0)
     cohs = check_numbers("cohs", cohs)
     if not np.all(np.isfinite(cohs)):
         raise ValueError("cohs must be finite coherences in %")
@@ -188,13 +241,15 @@ def simulate_ddm(k: float, bound: float, nondecision: float, cohs: Any, n_per_co
     t = 0.0
     # a finite bound is reached with probability 1; the cap only guards against absurd parameters
     t_cap = 100 * (bound / max(np.abs(drift).max(), 1e-9) + bound**2) + 1.0
+    if tau is not None:
+        t_cap = min(t_cap, 50 * tau + 10.0)  # a collapsing bound meets the evidence within a few tau
     while alive.any():
         if t > t_cap:
             raise RuntimeError(f"no bound crossing after {t:.0f} s of simulated time: are k and bound sensible?")
         t += dt
         idx = np.flatnonzero(alive)
         x[idx] += drift[idx] * dt + np.sqrt(dt) * rng.standard_normal(idx.size)
-        hit = idx[np.abs(x[idx]) >= bound]
+        hit = idx[np.abs(x[idx]) >= (bound if tau is None else bound * np.exp(-t / tau))]
         t_hit[hit] = t
         upper[hit] = x[hit] > 0
         alive[hit] = False

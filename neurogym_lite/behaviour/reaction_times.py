@@ -13,8 +13,10 @@ import numpy as np
 
 __all__ = [
     "RTData",
+    "RTShape",
     "SlowErrors",
     "collect_rts",
+    "rt_shape",
     "rt_summary",
     "slow_errors",
 ]
@@ -209,3 +211,56 @@ def slow_errors(coh: Any, correct: Any, rt: Any, *, n_permutations: int = 2000, 
     pooled = float(t[~ok].mean() - t[ok].mean())
     return SlowErrors(test.observed, float(lo), float(hi), test.p, per_coh, pooled,
                       (float(beta[0]), float(beta[0] - half), float(beta[0] + half)), n_permutations)
+
+
+# ------------------------------------------------------------------ the shape of RT distributions
+@dataclass
+class RTShape:
+    """The shape of one reaction-time distribution, the numbers that tell a flat bound from an
+    urgent one (Ditterich 2006; Churchland, Kiani & Shadlen 2008; Hanks et al. 2014): ``q10`` and
+    ``q90`` (ms), ``cv`` (coefficient of variation of the *decision* time: RT minus the subject's
+    non-decision time), ``fast`` (fraction of decision times shorter than ``fast_ms``), ``skewness``
+    (of the RT: moment skewness), each with a bootstrap interval ``(low, high)`` in ``ci``; ``n``
+    trials."""
+
+    n: int
+    q10: float
+    q90: float
+    cv: float
+    fast: float
+    skewness: float
+    ci: dict[str, tuple[float, float]]
+
+
+def rt_shape(rt: Any, *, nondecision_ms: float = 0.0, fast_ms: float = 170.0, n_boot: int = 1000,
+             level: float = 0.95, seed: int = 0) -> RTShape:
+    """The shape of a distribution of reaction times (ms; answered trials of one condition, e.g.
+    one coherence, or pooled over weak coherences): see :class:`RTShape`. ``nondecision_ms`` is the
+    subject's own non-decision time (e.g. from its diffusion fit), so that decision times of subjects
+    with different motor delays compare without a borrowed shift."""
+    from scipy import stats as _stats
+
+    from neurogym_lite.utils.validation import check_array, check_int, check_level, check_real
+
+    t = check_array("rt", rt, ndim=1, finite=True)
+    if t.size < 10:
+        raise ValueError(f"rt needs at least 10 trials to describe a distribution's shape, got {t.size}")
+    if np.median(t) < 20:
+        raise ValueError(f"rt looks like seconds (median {np.median(t):.3g}): give reaction times in ms")
+    nd = check_real("nondecision_ms", nondecision_ms, low=0.0, high=float(np.min(t)) if np.min(t) > 0 else 0.0)
+    fast_ms = check_real("fast_ms", fast_ms, low=0.0, low_open=True)
+    n_boot, level = check_int("n_boot", n_boot, 100), check_level(level)
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+
+    def stats_of(x: np.ndarray) -> np.ndarray:
+        d = x - nd
+        q10, q90 = np.percentile(x, [10, 90], axis=-1)
+        return np.array([q10, q90, d.std(axis=-1) / d.mean(axis=-1), (d < fast_ms).mean(axis=-1),
+                         _stats.skew(x, axis=-1)])
+
+    point = stats_of(t)
+    boot = stats_of(t[rng.integers(0, t.size, size=(n_boot, t.size))])
+    q = [50 * (1 - level), 50 * (1 + level)]
+    names = ["q10", "q90", "cv", "fast", "skewness"]
+    ci = {n: (float(np.percentile(boot[i], q[0])), float(np.percentile(boot[i], q[1]))) for i, n in enumerate(names)}
+    return RTShape(int(t.size), *(float(v) for v in point), ci)

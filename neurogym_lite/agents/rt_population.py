@@ -1,0 +1,101 @@
+"""Reaction-time agents in the population engine: a trainer and a measure for
+:func:`neurogym_lite.agents.population.run_population` (config ``trainer`` =
+``"neurogym_lite.agents.rt_population:train"``, ``measure`` = ``"...:measure"``).
+
+The trainer is :func:`~neurogym_lite.agents.recipe.train_rt_agent` (the RT recipe) for the
+config's ``total_timesteps``; with ``curve_every`` it tests the agent every so many steps on
+``curve_trials`` fresh trials (most likely actions) and records answered fraction, accuracy and
+mean RT per coherence: how the RT behaviour evolves with training. The measure is notebook 7's
+summary on ``eval_trials`` fresh trials of the monkeys' six coherences, with most likely and with
+sampled actions.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MONKEY_COHS", "measure", "train"]
+
+#: The coherences (%) of Roitman & Shadlen (2002), on which every RT agent is tested.
+MONKEY_COHS = [0.0, 3.2, 6.4, 12.8, 25.6, 51.2]
+
+
+def _test_env() -> Any:
+    import neurogym_lite as ngym
+
+    return ngym.make_env("PerceptualDecisionMakingRT-v0", cohs=MONKEY_COHS)
+
+
+def _summary(data: Any) -> dict[str, Any]:
+    from neurogym_lite.behaviour.reaction_times import rt_summary
+
+    s = rt_summary(data)
+    return {"answered": float(data.answered.mean()),
+            "accuracy_by_coh": {f"{c:g}": float(v["accuracy"]) for c, v in s.items()},
+            "mean_rt_by_coh": {f"{c:g}": float(v["mean_rt"]) for c, v in s.items()}}
+
+
+def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """Train one RT agent with the RT recipe (the config's ``options`` override its hyperparameters,
+    e.g. ``{"gamma": 0.998}``; ``env_kwargs`` there changes the task)."""
+    from stable_baselines3.common.callbacks import BaseCallback
+
+    import neurogym_lite as ngym
+    from neurogym_lite.agents.recipe import RT_RECIPE, make_model, make_vec_env
+    from neurogym_lite.behaviour.reaction_times import collect_rts
+
+    options = dict(config["options"])
+    env_kwargs = dict(options.pop("env_kwargs", {}))
+    unknown = sorted(set(options) - set(RT_RECIPE) - {"n_envs", "ent_coef", "gae_lambda", "n_epochs", "batch_size"})
+    if unknown:
+        raise ValueError(f"options has unknown key(s) {unknown}; the RT trainer takes env_kwargs and recipe keys "
+                         f"{sorted(RT_RECIPE)}")
+    curve: dict[str, list[Any]] = {"steps": [], "answered": [], "accuracy_by_coh": [], "mean_rt_by_coh": []}
+    spent = {"wall": 0.0, "cpu": 0.0}
+    every, n_curve, curve_seed = config["curve_every"], config["curve_trials"], config["eval_seed"] + 1_000_003
+
+    class _Curve(BaseCallback):
+        def _on_step(self) -> bool:
+            if every and self.num_timesteps % every < self.training_env.num_envs:
+                t0, c0 = time.perf_counter(), time.process_time()
+                s = _summary(collect_rts(self.model, _test_env, n_curve, seed=curve_seed))
+                curve["steps"].append(int(self.num_timesteps))
+                for key in ("answered", "accuracy_by_coh", "mean_rt_by_coh"):
+                    curve[key].append(s[key])
+                spent["wall"] += time.perf_counter() - t0
+                spent["cpu"] += time.process_time() - c0
+            return True
+
+    def make_env() -> Any:
+        return ngym.make_env("PerceptualDecisionMakingRT-v0", **env_kwargs)
+
+    model = make_model(make_vec_env(make_env, n_envs=options.pop("n_envs", 8), seed=config["seed"]),
+                       seed=config["seed"], **{**RT_RECIPE, **options})
+    model.learn(config["total_timesteps"], callback=_Curve() if every else None)
+    extras: dict[str, Any] = {"curve_seconds": spent["wall"], "curve_cpu_seconds": spent["cpu"]}
+    if every:
+        extras["curve"] = curve
+    return model, extras
+
+
+def measure(model: Any, config: dict[str, Any]) -> dict[str, Any]:
+    """Notebook 7's behavioural summary of one RT agent on ``eval_trials`` fresh trials (seeded by
+    ``eval_seed``), with most likely actions (``deterministic``, what notebook 7 shows) and with
+    sampled ones (``sampled``, as in training)."""
+    from neurogym_lite.behaviour.reaction_times import collect_rts
+
+    out: dict[str, Any] = {}
+    for name, det in (("deterministic", True), ("sampled", False)):
+        data = collect_rts(model, _test_env, config["eval_trials"], seed=config["eval_seed"], deterministic=det)
+        out[name] = _summary(data)
+    det = out["deterministic"]
+    rts = [det["mean_rt_by_coh"][f"{c:g}"] for c in MONKEY_COHS]
+    accs = [det["accuracy_by_coh"][f"{c:g}"] for c in MONKEY_COHS]
+    out["accuracy"] = float(np.mean(accs))
+    out["rt_range_ms"] = float(rts[0] - rts[-1])
+    out["meets_targets"] = bool(det["answered"] >= 0.95 and abs(accs[0] - 0.5) <= 0.06 and accs[-1] >= 0.98
+                                and rts[0] - rts[-1] >= 250)
+    return out
