@@ -39,10 +39,18 @@ HEADER = """\
 
 
 DDM_HEADER = """\
-# Drift-diffusion fit to each monkey by neurogym_lite.behaviour.ddm.fit_ddm (PyDDM, maximum likelihood on
+# Drift-diffusion fits to each monkey by neurogym_lite.behaviour.ddm.fit_ddm (PyDDM, maximum likelihood on
 # choices and RT distributions jointly): drift = k * coh (coh as a fraction), unit noise (1/sqrt(s)), bounds
-# +-bound, non-decision time. Trials with RT outside 100-1650 ms are left out, as in PyDDM's example fit of this
-# dataset. Columns: k (1/s per unit coherence), bound, nondecision_ms, neg_log_likelihood (of the fit).
+# +-bound ('flat') or +-bound * exp(-t / tau) ('collapsing'), non-decision time. Trials with RT outside
+# 100-1650 ms are left out, as in PyDDM's example fit of this dataset. Columns: k (1/s per unit coherence),
+# bound, tau_ms (collapsing only), nondecision_ms, neg_log_likelihood, bic (2 nll + n_params ln n_trials).
+"""
+
+QUANTILE_HEADER = """\
+# Reaction-time quantiles (10, 30, 50, 70, 90 %) of correct and of error trials, per monkey and coherence (all
+# trials; empty with fewer than 5 errors), and the shape of each RT distribution (neurogym_lite.behaviour.
+# reaction_times.rt_shape): q10/q90 of RT, cv of decision time (RT minus the monkey's non-decision time from its
+# flat diffusion fit) with a 95 % bootstrap interval, fast = fraction of decision times under 170 ms, skewness.
 """
 
 
@@ -73,24 +81,63 @@ def summarise(rows: list[dict[str, str]]) -> list[dict[str, object]]:
     return out
 
 
+def _trials(rows: list[dict[str, str]], monkey: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    sub = [r for r in rows if r["monkey"] == monkey]
+    coh = np.array([float(r["coh"]) * 100 for r in sub])
+    rt = np.array([float(r["rt"]) * 1000 for r in sub])
+    correct = np.array([float(r["correct"]) == 1 for r in sub])
+    return coh, rt, correct
+
+
 def fit_ddm(rows: list[dict[str, str]]) -> list[dict[str, object]]:
+    """Both bound shapes for each monkey, on the same trials."""
     from neurogym_lite.behaviour.ddm import fit_ddm as fit
 
     out = []
     for monkey in sorted({r["monkey"] for r in rows}):
-        sub = [r for r in rows if r["monkey"] == monkey]
-        coh = np.array([float(r["coh"]) * 100 for r in sub])
-        rt = np.array([float(r["rt"]) * 1000 for r in sub])
-        correct = np.array([float(r["correct"]) == 1 for r in sub])
+        coh, rt, correct = _trials(rows, monkey)
         # As PyDDM's example fit of this dataset: RTs outside 100-1650 ms are left out.
         keep = (rt > 100) & (rt < 1650)
-        t0 = time.perf_counter()
-        res = fit(coh[keep], correct[keep], rt[keep], t_max=2.0, dt=0.005)
-        print(f"monkey {monkey}: {res}  ({time.perf_counter() - t0:.0f} s)")
-        out.append({"monkey": int(float(monkey)), "n_trials": int(keep.sum()),
-                    "k": f"{res.k:.3f}", "bound": f"{res.bound:.4f}",
-                    "nondecision_ms": f"{res.nondecision * 1000:.1f}",
-                    "neg_log_likelihood": f"{res.loss:.1f}"})
+        for shape in ("flat", "collapsing"):
+            t0 = time.perf_counter()
+            res = fit(coh[keep], correct[keep], rt[keep], t_max=2.0, dt=0.005, shape=shape)
+            print(f"monkey {monkey}, {shape}: {res}, BIC {res.bic:.1f}  ({time.perf_counter() - t0:.0f} s)")
+            out.append({"monkey": int(float(monkey)), "shape": shape, "n_trials": int(keep.sum()),
+                        "k": f"{res.k:.3f}", "bound": f"{res.bound:.4f}",
+                        "tau_ms": "" if shape == "flat" else f"{res.tau * 1000:.1f}",
+                        "nondecision_ms": f"{res.nondecision * 1000:.1f}",
+                        "neg_log_likelihood": f"{res.loss:.1f}", "bic": f"{res.bic:.1f}"})
+    return out
+
+
+QUANTILES = (0.1, 0.3, 0.5, 0.7, 0.9)
+
+
+def rt_quantiles(rows: list[dict[str, str]], ddm: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Per monkey and coherence: RT quantiles of correct and error trials (for quantile-probability
+    plots) and the shape of the RT distribution (``rt_shape``: decision time = RT minus the monkey's
+    own non-decision time from its flat diffusion fit)."""
+    from neurogym_lite.behaviour.reaction_times import rt_shape
+
+    out = []
+    for monkey in sorted({r["monkey"] for r in rows}):
+        coh, rt, correct = _trials(rows, monkey)
+        tnd = next(float(d["nondecision_ms"]) for d in ddm if str(d["monkey"]) == str(int(float(monkey)))
+                   and d["shape"] == "flat")
+        for c in sorted(set(coh.tolist())):
+            sel = coh == c
+            row: dict[str, object] = {"monkey": int(float(monkey)), "coh": round(c, 1), "n_trials": int(sel.sum()),
+                                      "p_correct": f"{correct[sel].mean():.4f}"}
+            for name, which in (("correct", correct), ("error", ~correct)):
+                x = rt[sel & which]
+                for q in QUANTILES:
+                    row[f"q{int(q * 100)}_{name}"] = f"{np.quantile(x, q):.1f}" if x.size >= 5 else ""
+            s = rt_shape(rt[sel], nondecision_ms=min(tnd, float(rt[sel].min())), n_boot=1000, seed=0)
+            row.update({"nondecision_ms": f"{tnd:.1f}", "q10": f"{s.q10:.1f}", "q90": f"{s.q90:.1f}",
+                        "cv": f"{s.cv:.4f}", "cv_low": f"{s.ci['cv'][0]:.4f}", "cv_high": f"{s.ci['cv'][1]:.4f}",
+                        "fast": f"{s.fast:.4f}", "fast_low": f"{s.ci['fast'][0]:.4f}",
+                        "fast_high": f"{s.ci['fast'][1]:.4f}", "skewness": f"{s.skewness:.3f}"})
+            out.append(row)
     return out
 
 
@@ -108,7 +155,10 @@ def main(src: str) -> None:
         rows = list(csv.DictReader(f))
     write(OUT / "roitman_shadlen_2002.csv", HEADER, summarise(rows))
     ddm_header = HEADER.split("# No trial")[0] + DDM_HEADER
-    write(OUT / "roitman_shadlen_2002_ddm.csv", ddm_header, fit_ddm(rows))
+    ddm = fit_ddm(rows)
+    write(OUT / "roitman_shadlen_2002_ddm.csv", ddm_header, ddm)
+    write(OUT / "roitman_shadlen_2002_rt_quantiles.csv", HEADER.split("# No trial")[0] + QUANTILE_HEADER,
+          rt_quantiles(rows, ddm))
 
 
 if __name__ == "__main__":

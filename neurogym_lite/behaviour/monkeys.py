@@ -14,6 +14,7 @@ from neurogym_lite.behaviour.ddm import DDMFit
 __all__ = [
     "monkey_data",
     "monkey_ddm_fits",
+    "monkey_rt_quantiles",
 ]
 
 
@@ -42,10 +43,31 @@ def monkey_data() -> dict[int, dict[str, np.ndarray]]:
     return out
 
 
-def monkey_ddm_fits() -> dict[int, DDMFit]:
-    """The same diffusion model as :func:`fit_ddm`, fitted to each monkey's trials
-    (``neurogym_lite/data/roitman_shadlen_2002_ddm.csv``, made by ``tools/roitman_shadlen_data.py``)."""
+def monkey_ddm_fits(shape: str = "flat") -> dict[int, DDMFit]:
+    """The diffusion model of :func:`~neurogym_lite.behaviour.ddm.fit_ddm` with a ``'flat'`` or a
+    ``'collapsing'`` bound, fitted to each monkey's trials
+    (``neurogym_lite/behaviour/data/roitman_shadlen_2002_ddm.csv``, made by
+    ``tools/roitman_shadlen_data.py``); compare the two shapes with their ``bic``."""
+    from neurogym_lite.behaviour.ddm import BOUND_SHAPES
+    from neurogym_lite.utils.validation import check_choice
+
+    shape = check_choice("shape", shape, BOUND_SHAPES)
     return {int(r["monkey"]): DDMFit(k=float(r["k"]), bound=float(r["bound"]),
                                      nondecision=float(r["nondecision_ms"]) / 1000,
-                                     loss=float(r["neg_log_likelihood"]))
-            for r in _read_data("roitman_shadlen_2002_ddm.csv")}
+                                     loss=float(r["neg_log_likelihood"]), shape=shape,
+                                     tau=_num(r.get("tau_ms", "")) / 1000, n_trials=int(r["n_trials"]))
+            for r in _read_data("roitman_shadlen_2002_ddm.csv") if r.get("shape", "flat") == shape}
+
+
+def monkey_rt_quantiles() -> dict[int, dict[str, np.ndarray]]:
+    """Each monkey's reaction-time quantiles per coherence, of correct and of error trials (for
+    quantile-probability plots: columns ``q10_correct`` ... ``q90_error``, ms), and the shape of each
+    coherence's RT distribution (``q10``, ``q90``, ``cv`` of decision time with ``cv_low``/``cv_high``,
+    ``fast``: fraction of decision times under 170 ms, with its interval, ``skewness``)
+    (``neurogym_lite/behaviour/data/roitman_shadlen_2002_rt_quantiles.csv``)."""
+    rows = _read_data("roitman_shadlen_2002_rt_quantiles.csv")
+    out: dict[int, dict[str, np.ndarray]] = {}
+    for m in sorted({int(r["monkey"]) for r in rows}):
+        sub = [r for r in rows if int(r["monkey"]) == m]
+        out[m] = {k: np.array([_num(r[k]) for r in sub]) for k in sub[0] if k != "monkey"}
+    return out

@@ -1,0 +1,74 @@
+"""The reward-rate-optimal policy of the reaction-time task (dynamic programming) against what is
+known of it: flat when the difficulty is known, better than any flat bound when difficulties are
+mixed, its propagated densities equal to a simulation of the same policy."""
+
+import numpy as np
+import pytest
+
+from neurogym_lite.behaviour.optimal_policy import (
+    RTTask,
+    flat_bound_policy,
+    optimal_policy,
+    policy_outcomes,
+)
+
+SMALL = {"deadline_ms": 1200.0, "fixation_ms": 300.0}  # a shorter task keeps the tests quick
+
+
+def test_with_one_known_coherence_the_optimal_bound_is_flat_until_the_deadline_nears():
+    policy = optimal_policy(RTTask(cohs=(12.8,), **SMALL))
+    early = policy.bound[2 : policy.bound.size // 2]  # 60 ms to half the deadline
+    assert np.all(np.isfinite(early))
+    assert early.max() - early.min() <= 0.15 * early.mean()  # within the grid's resolution
+
+
+def test_with_mixed_coherences_it_beats_every_flat_bound_and_its_belief_bound_collapses():
+    task = RTTask(cohs=(0.0, 6.4, 25.6), **SMALL)
+    opt, flat = optimal_policy(task), flat_bound_policy(task)
+    assert opt.reward_rate > flat.reward_rate * 1.02
+    belief = opt.belief_bound[np.isfinite(opt.belief_bound)]
+    assert belief[0] > belief[-1] + 0.1  # the confidence needed to answer falls as time passes
+    assert np.all(np.isfinite(flat.bound)) and np.ptp(flat.bound) == 0
+
+
+def test_propagated_outcomes_match_a_simulation_of_the_same_policy():
+    task = RTTask(cohs=(0.0, 6.4, 25.6), **SMALL)
+    opt = optimal_policy(task)
+    out = policy_outcomes(opt)
+    rng = np.random.default_rng(0)
+    n, frames = 20_000, task.frames
+    for c in task.cohs:
+        total = out.p_correct[c] + out.p_error[c] + out.p_miss[c]
+        assert total == pytest.approx(1.0, abs=1e-3)
+        x = rng.normal(c / 100, task.noise, (n, frames)).cumsum(axis=1)
+        hit = np.abs(x) >= opt.bound[None, :]
+        answered = hit.any(axis=1)
+        t = hit.argmax(axis=1)
+        correct = answered & (x[np.arange(n), t] > 0)
+        p_sim = correct.mean()
+        se = np.sqrt(p_sim * (1 - p_sim) / n)
+        assert abs(out.p_correct[c] - p_sim) < 4 * se + 0.01  # the grid's discretisation adds a little
+        mean_sim = (t[answered] + 1).mean() * task.dt
+        assert out.stats[c]["mean"] == pytest.approx(mean_sim, rel=0.05)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [({"cohs": ()}, "cohs"), ({"cohs": (150.0,)}, "cohs"),
+                                              ({"sigma": 0.0}, "sigma"), ({"deadline_ms": 5.0}, "deadline_ms"),
+                                              ({"fail": float("nan")}, "fail"), ({"timeout_ms": -1.0}, "timeout_ms")])
+def test_bad_tasks_are_refused(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        optimal_policy(RTTask(**kwargs))
+
+
+def test_a_grid_too_fine_is_refused_and_policy_outcomes_checks_its_input():
+    with pytest.raises(ValueError, match="MAX_GRID"):
+        optimal_policy(RTTask(**SMALL), ds=1e-5)
+    with pytest.raises(TypeError, match="Policy"):
+        policy_outcomes({"bound": []})
+
+
+def test_from_env_reads_the_task():
+    import gymnasium as gym
+
+    task = RTTask.from_env(gym.make("PerceptualDecisionMakingRT-v0", timeout_after_error=1000))
+    assert task.frames == 100 and task.timeout_ms == 1000 and task.fail == -3.0
