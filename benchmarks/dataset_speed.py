@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common as C
 
-WORKER = C.HERE / "_dataset_speed_worker.py"
+WORKER = C.HERE / "workers" / "dataset_speed.py"
 SIDES = ["lite", "neurogym"]
 
 
@@ -35,7 +35,7 @@ def profile(calls: int, batch_size: int, seq_len: int) -> None:
     import cProfile
     import pstats
 
-    import _dataset_speed_worker as W
+    from workers import dataset_speed as W
 
     ds = W.build("lite", next(iter(W.SETUPS.values())), batch_size, seq_len, 0)
     prof = cProfile.Profile()
@@ -47,7 +47,7 @@ def profile(calls: int, batch_size: int, seq_len: int) -> None:
 
 
 def main() -> None:
-    import _dataset_speed_worker as W
+    from workers import dataset_speed as W
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=9, help="rounds (each runs both sides once per set-up)")

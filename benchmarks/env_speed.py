@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common as C
 
-WORKER = C.HERE / "_env_speed_worker.py"
+WORKER = C.HERE / "workers" / "env_speed.py"
 SETUPS = ["make", "make+PassReward", "DummyVecEnv(1)", "DummyVecEnv(8)"]
 SIDES = ["lite", "neurogym", "floor"]
 
@@ -39,7 +39,7 @@ def profile(steps: int) -> None:
     import pstats
 
     sys.path.insert(0, str(C.HERE))
-    import _env_speed_worker as W
+    from workers import env_speed as W
 
     make, pass_reward = W.side_factories("lite")
     env = pass_reward(make())

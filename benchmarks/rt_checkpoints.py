@@ -27,8 +27,8 @@ import torch
 from stable_baselines3.common.callbacks import BaseCallback
 
 import neurogym_lite as ngym
-from neurogym_lite import reaction_times as rts
 from neurogym_lite.agents.recipe import make_model, make_vec_env, set_forget_bias
+from neurogym_lite.behaviour.reaction_times import collect_rts, rt_summary
 
 MONKEY_COHS = [0.0, 3.2, 6.4, 12.8, 25.6, 51.2]
 
@@ -61,8 +61,8 @@ def main() -> None:
     def test(m) -> dict[str, str]:
         out = {}
         for det in (True, False):
-            d = rts.collect_rts(m, make_test_env, 1500, seed=2024, deterministic=det)
-            s = rts.rt_summary(d)
+            d = collect_rts(m, make_test_env, 1500, seed=2024, deterministic=det)
+            s = rt_summary(d)
             accs = " ".join(f"{s[c]['accuracy']:.2f}" for c in MONKEY_COHS)
             rts_ms = " ".join(f"{s[c]['mean_rt']:.0f}" for c in MONKEY_COHS)
             out["det" if det else "sto"] = (f"ans {d.answered.mean():.2f} acc {accs} rt {rts_ms} rtE/C@6.4 "

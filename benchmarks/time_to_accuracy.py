@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common as C
 
-WORKER = C.HERE / "_tta_worker.py"
+WORKER = C.HERE / "workers" / "time_to_accuracy.py"
 THRESHOLD = 0.82
 CAPS = {"notebook": 100_000, "seed": 100_000}
 QUICK_CAPS = {"notebook": 60_000, "seed": 20_000}
@@ -34,12 +34,12 @@ QUICK_CAPS = {"notebook": 60_000, "seed": 20_000}
 def check_recipe_matches() -> None:
     """The worker restates the recipe for the NeuroGym side: it must equal the one kept for comparison."""
     sys.path.insert(0, str(C.HERE))
-    import _tta_worker
     from time_to_criterion import OLD_RECIPE
+    from workers import time_to_accuracy as tta_worker
 
     old = {k: v for k, v in OLD_RECIPE.items() if k not in ("lr_schedule", "scale_inputs", "policy_kwargs")}
-    if old != _tta_worker.NOTEBOOK_RECIPE:
-        raise SystemExit(f"_tta_worker.NOTEBOOK_RECIPE {_tta_worker.NOTEBOOK_RECIPE} != time_to_criterion.OLD_RECIPE {old}")
+    if old != tta_worker.NOTEBOOK_RECIPE:
+        raise SystemExit(f"tta_worker.NOTEBOOK_RECIPE {tta_worker.NOTEBOOK_RECIPE} != time_to_criterion.OLD_RECIPE {old}")
 
 
 def fmt_s(x: float | None) -> str:

@@ -42,7 +42,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the repository's
 
 import _common as C
 
-WORKER = C.HERE / "_ttc_worker.py"
+WORKER = C.HERE / "workers" / "time_to_criterion.py"
 #: The recipe shipped before this benchmark existed (notebook 2's until then), for comparison.
 OLD_RECIPE = {"n_envs": 8, "n_steps": 64, "batch_size": 256, "n_epochs": 8, "learning_rate": 1e-3,
               "gamma": 0.99, "gae_lambda": 0.95, "ent_coef": 0.0, "lstm_hidden_size": 64,
