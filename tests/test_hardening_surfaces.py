@@ -130,3 +130,80 @@ def test_task_kind_sees_through_wrappers():
     assert task_kind(gym.make("CartPole-v1")) == "other"
     with pytest.raises(ValueError, match="kind must be one of"):
         require_task(gym.make("CartPole-v1"), "cartpole", "x")
+
+
+# ------------------------------------------------------------------ a task's own methods, checked
+class _Task(ngym.TrialEnv):
+    """A minimal task whose _step / _new_trial results a test sets."""
+
+    def __init__(self, step_result=(0.0, False), trial_result=None, gt=1):
+        super().__init__(dt=100)
+        self.timing = {"fixation": 100, "decision": 100}
+        self.observation_space = ngym.spaces.Box(-1.0, 1.0, shape=(1,), dtype=np.float32)
+        self.action_space = ngym.spaces.Discrete(2)
+        self.step_result, self.trial_result, self.gt_value = step_result, trial_result, gt
+
+    def _new_trial(self, **kwargs):
+        self.add_period(["fixation", "decision"])
+        self.set_groundtruth(self.gt_value, "decision")
+        return {"ground_truth": 1} if self.trial_result is None else self.trial_result
+
+    def _step(self, action):
+        return self.step_result
+
+
+@pytest.mark.parametrize(("result", "exc", "match"), [
+    ((0.0,), TypeError, "must return"), (None, TypeError, "must return"), ((0.0, 1, 2), TypeError, "must return"),
+    (("1", False), TypeError, "not a number"), ((float("nan"), False), ValueError, "not finite"),
+    ((0.0, "yes"), TypeError, "new_trial must be True or False"), ((0.0, 1), TypeError, "new_trial must be"),
+    ((np.zeros(1), 0.0, False, False, "info"), TypeError, "info that is not a dict"),
+    ((np.zeros(1), 0.0, False, False, {"new_trial": 1}), TypeError, "new_trial must be"),
+])
+def test_a_step_result_of_the_wrong_shape_is_named(result, exc, match):
+    env = _Task(step_result=result)
+    env.reset(seed=0)
+    with pytest.raises(exc, match=match):
+        env.step(0)
+
+
+def test_numpy_scalars_from_step_are_accepted():
+    env = _Task(step_result=(np.float32(0.5), np.bool_(False)))
+    env.reset(seed=0)
+    _, reward, *_ = env.step(0)
+    assert reward == 0.5 and type(reward) is float
+
+
+@pytest.mark.parametrize("trial", [[1, 2], "trial", 3])
+def test_new_trial_must_return_a_dict(trial):
+    env = _Task(trial_result=trial)
+    with pytest.raises(TypeError, match="must return the trial's parameters as a dict"):
+        env.reset(seed=0)
+
+
+def test_a_ground_truth_outside_the_action_space_is_refused():
+    with pytest.raises(ValueError, match="ground truth outside the action space"):
+        _Task(gt=5).reset(seed=0)
+
+
+# ------------------------------------------------------------------ named spaces
+@pytest.mark.parametrize(("name", "exc", "match"), [
+    ({"a": True}, TypeError, "not booleans"), ({"a": [0, np.bool_(True)]}, TypeError, "not booleans"),
+    ({"a": []}, ValueError, "empty list"), ({"a": [1, 1]}, ValueError, "repeats an index"),
+    ({"a": 0, "b": [0, 1]}, ValueError, "named twice"), ({"a": "0"}, TypeError, "index or a list"),
+    ({"": 0}, TypeError, "non-empty strings"), ({"a": 5}, ValueError, "outside"),
+])
+def test_bad_names_of_a_space_are_refused(name, exc, match):
+    with pytest.raises(exc, match=match):
+        ngym.spaces.Box(-1.0, 1.0, shape=(3,), name=name)
+
+
+def test_discrete_names_follow_its_start_and_a_scalar_box_takes_neurogyms_names():
+    from neurogym_lite.tasks.spaces import names_of
+
+    d = ngym.spaces.Discrete(2, start=1, name={"left": 1, "right": 2})
+    assert names_of(d, "action") == ["left", "right"]
+    with pytest.raises(ValueError, match="outside the actions"):
+        ngym.spaces.Discrete(2, start=1, name={"left": 0})
+    box = ngym.spaces.Box(low=0, high=1, name={"fixation": 0, "stimulus": [1, 2]})  # NeuroGym's docstring example
+    assert box.name == {"fixation": 0, "stimulus": [1, 2]}
+    assert names_of(box, "ob") == ["fixation", "stimulus_1", "stimulus_2"]

@@ -57,6 +57,15 @@ POPULATIONS: dict[str, dict[str, Any]] = {
                    "measure": "neurogym_lite.agents.rt_population:measure",
                    "total_timesteps": 200_000, "curve_every": 25_000, "curve_trials": 600, "eval_trials": 4000},
     },
+    "rt_rl_previous": {
+        "about": "the previous reaction-time recipe (gamma 0.998, 400,000 steps: the shipped pdm_rt_lstm's) on "
+                 "PerceptualDecisionMakingRT-v0, for comparison on the same held-out seeds",
+        "seeds": list(range(100, 112)),
+        "config": {"trainer": "neurogym_lite.agents.rt_population:train",
+                   "measure": "neurogym_lite.agents.rt_population:measure",
+                   "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000,
+                   "options": {"gamma": 0.998}},
+    },
 }
 
 

@@ -127,6 +127,10 @@ class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, gym.Env[np.ndarray, np.
             trial = self._new_trial(**kwargs)
             if self._n_steps == 0:
                 raise RuntimeError(f"{type(self).__name__}._new_trial() added no period with steps")
+            if not isinstance(trial, Mapping):
+                raise TypeError(f"{type(self).__name__}._new_trial() must return the trial's parameters as a dict "
+                                f"(e.g. {{'ground_truth': 1}}), got {type(trial).__name__} {trial!r:.60}")
+            self._check_groundtruth()
         except BaseException:
             self.start_ind, self.end_ind, self._n_steps, self._ob, self._gt = saved
             raise
@@ -222,12 +226,13 @@ class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, gym.Env[np.ndarray, np.
             a = self._check_action(action)
         gt = self._gt_list[self.t_ind]
         out = self._step(a)
-        if len(out) == 2:
+        # the usual result checked cheaply; anything else takes the full check, which names the problem
+        if (type(out) is tuple and len(out) == 2 and type(out[1]) is bool and type(out[0]) in (float, int)
+                and math.isfinite(out[0])):
             reward, new_trial = out
             neurogym = None
-        else:  # NeuroGym's (ob, reward, terminated, truncated, info)
-            neurogym = (out, self._ob)
-            reward, new_trial = out[1], bool(out[4].get("new_trial", False))
+        else:
+            reward, new_trial, neurogym = self._check_step_result(out)
         t = self.t_ind + 1
         if not new_trial and t >= self._n_steps:
             new_trial = True
@@ -244,6 +249,41 @@ class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, gym.Env[np.ndarray, np.
             return self._neurogym_step_result(self._ob[t], float(reward), info, *neurogym)  # type: ignore[index]
         # a copy: a caller that edits the returned observation must not change the trial
         return self._ob[t].copy(), float(reward), False, False, info  # type: ignore[index]
+
+    def _check_step_result(self, out: Any) -> tuple[float, bool, Any]:
+        """``(reward, new_trial, neurogym)`` from a ``_step`` result that is not a plain
+        ``(float, bool)``: numpy scalars accepted, NeuroGym's 5-tuple unpacked, anything else refused."""
+        name = f"{type(self).__name__}._step"
+        if not isinstance(out, (tuple, list)) or len(out) not in (2, 5):
+            raise TypeError(f"{name} must return (reward, new_trial) or NeuroGym's (ob, reward, terminated, truncated, "
+                            f"info), got {type(out).__name__} {out!r:.80}")
+        reward = out[0] if len(out) == 2 else out[1]
+        if isinstance(reward, (bool, np.bool_)) or not isinstance(reward, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{name} returned a reward that is not a number: {reward!r:.60}")
+        if not math.isfinite(float(reward)):
+            raise ValueError(f"{name} returned a reward that is not finite: {reward!r}")
+        if len(out) == 2:
+            new_trial = out[1]
+            neurogym = None
+        else:
+            info = out[4]
+            if not isinstance(info, Mapping):
+                raise TypeError(f"{name} returned an info that is not a dict: {info!r:.60}")
+            new_trial = info.get("new_trial", False)
+            neurogym = (tuple(out), self._ob)
+        if not isinstance(new_trial, (bool, np.bool_)):
+            raise TypeError(f"{name}: new_trial must be True or False, got {new_trial!r:.60}")
+        return float(reward), bool(new_trial), neurogym
+
+    def _check_groundtruth(self) -> None:
+        """The ground truth of a new trial must be actions of the action space."""
+        n = getattr(self.action_space, "n", None)
+        if n is None or self._gt is None or self._gt.size == 0:
+            return
+        lo, hi = int(self._gt.min()), int(self._gt.max())
+        if lo < 0 or hi >= int(n):
+            raise ValueError(f"{type(self).__name__}._new_trial() set a ground truth outside the action space "
+                             f"{self.action_space} (values {lo}..{hi})")
 
     # ------------------------------------------------------------------ description
     @property
