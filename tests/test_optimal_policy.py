@@ -72,3 +72,26 @@ def test_from_env_reads_the_task():
 
     task = RTTask.from_env(gym.make("PerceptualDecisionMakingRT-v0", timeout_after_error=1000))
     assert task.frames == 100 and task.timeout_ms == 1000 and task.fail == -3.0
+
+
+def test_the_rt_task_docstring_quotes_the_optimal_and_the_flat_policy_of_its_defaults():
+    """``PerceptualDecisionMakingRT``'s docstring cites this computation (tools/rt_reward_rate.py):
+    a change of the task's defaults or of the solver must change the text too."""
+    import re
+
+    from neurogym_lite.tasks.reaction_time import PerceptualDecisionMakingRT
+
+    doc = " ".join(PerceptualDecisionMakingRT.__doc__.split())
+    task = RTTask()
+    opt, flat = optimal_policy(task), flat_bound_policy(task)
+    out_opt, out_flat = policy_outcomes(opt), policy_outcomes(flat)
+    first, last = min(task.cohs), max(task.cohs)
+
+    def median_ms(out, c):
+        return f"{out.stats[c]['median']:.0f}"
+
+    expected = (f"earns {opt.reward_rate:.3f} rewards per second against {flat.reward_rate:.3f} for the best constant "
+                f"bound, with median decision times of {median_ms(out_opt, first)} ms at 0 % coherence and "
+                f"{median_ms(out_opt, last)} ms at 51.2 % (best constant bound: {median_ms(out_flat, first)} and "
+                f"{median_ms(out_flat, last)} ms;")
+    assert expected in doc, re.sub(r"\s+", " ", expected)

@@ -47,6 +47,25 @@ def test_collect_rts_measures_the_reaction_time_from_stimulus_onset():
     assert np.array_equal(data.coh, again.coh) and np.array_equal(data.ground_truth, again.ground_truth)
 
 
+class Impatient:
+    """Chooses direction 1 at every step: breaks fixation at the first step of every trial."""
+
+    def predict(self, obs, state=None, episode_start=None, deterministic=True):
+        hidden = np.zeros((1, obs.shape[0], 4))
+        return np.ones(obs.shape[0], dtype=int), (hidden, hidden)
+
+
+def test_collect_rts_tells_fixation_breaks_from_misses():
+    def make_env():
+        return ngym.make_env("PerceptualDecisionMakingRT-v0")
+
+    broke = collect_rts(Impatient(), make_env, 50, n_envs=2, seed=0)
+    assert broke.aborted.all() and not broke.answered.any() and not broke.missed.any()
+    waited = collect_rts(WaitThenChoose(10_000), make_env, 20, n_envs=2, seed=0)  # never answers
+    assert not waited.aborted.any() and waited.missed.all()
+    assert broke.select(broke.coh == 0).aborted.size == np.count_nonzero(broke.coh == 0)
+
+
 def test_rt_summary_separates_correct_and_error_and_misses():
     data = RTData(coh=np.array([0, 0, 0, 50, 50]), ground_truth=np.zeros(5, int), choice=np.array([0, 1, -1, 0, 0]),
                   correct=np.array([True, False, False, True, True]), rt=np.array([100, 300, np.nan, 40, 60.0]), dt=20)

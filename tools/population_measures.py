@@ -203,9 +203,69 @@ def measure_fd_sl(path: str, config: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-MEASURES = {"fd_rl": measure_fd_rl, "fd_sl": measure_fd_sl}
+def measure_rt(path: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Notebook 7's measures of one reaction-time agent, on its own 4,000 fresh trials of the monkeys'
+    coherences: the shape of its RT distributions, slow errors within coherence, choice history,
+    and flat- and collapsing-bound diffusion fits (misses fitted as undecided trials)."""
+    import torch
+    from sb3_contrib import RecurrentPPO
+
+    from neurogym_lite.agents.rt_population import MONKEY_COHS, _test_env
+    from neurogym_lite.behaviour.ddm import fit_ddm
+    from neurogym_lite.behaviour.history import history_regression
+    from neurogym_lite.behaviour.reaction_times import collect_rts, rt_shape, rt_summary, slow_errors
+
+    torch.set_num_threads(1)
+    t0 = time.process_time()
+    model = RecurrentPPO.load(path, device="cpu")
+    data = collect_rts(model, _test_env, config["eval_trials"], seed=config["eval_seed"])
+    ans = data.answered
+    out: dict[str, Any] = {"n_trials": data.n_trials, "answered": float(ans.mean())}
+    if ans.sum() < 200:
+        out["learned"] = False
+        return out
+    s = rt_summary(data)
+    out["summary"] = {c: {k: v for k, v in row.items()} for c, row in s.items()}
+    accs = [s[c]["accuracy"] for c in MONKEY_COHS]
+    rts = [s[c]["mean_rt"] for c in MONKEY_COHS]
+    out["meets_targets"] = bool(out["answered"] >= 0.95 and abs(accs[0] - 0.5) <= 0.06 and accs[-1] >= 0.98
+                                and rts[0] - rts[-1] >= 250)
+    out["learned"] = True
+    fits = {}
+    for shape in ("flat", "collapsing"):
+        keep = ans & (data.rt <= 2000)
+        fit = fit_ddm(data.coh[keep], data.correct[keep], data.rt[keep], t_max=2.02, dt=0.01, shape=shape,
+                      missed_coh=data.coh[data.missed])
+        fits[shape] = {"k": fit.k, "bound": fit.bound, "tau": fit.tau, "nondecision": fit.nondecision,
+                       "loss": fit.loss, "bic": fit.bic}
+    out["ddm"] = fits
+    tnd = fits["flat"]["nondecision"] * 1000
+    weak = ans & (data.coh <= 6.4)
+    out["shape"] = {}
+    for name, sel in [("0-6.4", weak)] + [(f"{c:g}", ans & (data.coh == c)) for c in (0.0, 3.2, 6.4)]:
+        r = rt_shape(data.rt[sel], nondecision_ms=min(tnd, float(data.rt[sel].min())), n_boot=500)
+        out["shape"][name] = {"n": r.n, "q10": r.q10, "q90": r.q90, "cv": r.cv, "fast": r.fast,
+                              "skewness": r.skewness, "ci": r.ci}
+    low = ans & (data.coh > 0) & (data.coh <= 12.8)
+    se = slow_errors(data.coh[low], data.correct[low], data.rt[low], n_permutations=2000, n_boot=1000)
+    out["slow_errors"] = {"effect": se.effect, "low": se.low, "high": se.high, "p": se.p, "pooled": se.pooled,
+                          "per_coh": se.per_coh, "regression": se.regression}
+    choice = np.where(data.choice >= 0, data.choice + 1, 0)  # 1, 2, or 0 for no choice
+    signed = np.where(data.ground_truth == 0, data.coh, -data.coh)
+    h = history_regression(signed, choice, data.correct)
+    out["history"] = {"win": h.weights["win"], "lose": h.weights["lose"], "bias": h.weights["bias"],
+                      "p_repeat": h.p_repeat, "n_trials": h.n_trials}
+    sampled = collect_rts(model, _test_env, config["eval_trials"], seed=config["eval_seed"], deterministic=False)
+    ss = rt_summary(sampled)
+    out["sampled"] = {"answered": float(sampled.answered.mean()),
+                      "summary": {c: {"accuracy": row["accuracy"], "mean_rt": row["mean_rt"]} for c, row in ss.items()}}
+    out["cpu_seconds"] = time.process_time() - t0
+    return out
+
+
+MEASURES = {"fd_rl": measure_fd_rl, "fd_sl": measure_fd_sl, "rt_rl": measure_rt, "rt_rl_gamma999": measure_rt}
 #: the shipped model each population is compared with (measured by the same function)
-SHIPPED = {"fd_rl": "pdm_lstm"}
+SHIPPED = {"fd_rl": "pdm_lstm", "rt_rl": "pdm_rt_lstm"}
 
 
 def _one(args: tuple[str, str, dict[str, Any]]) -> tuple[int, dict[str, Any]]:

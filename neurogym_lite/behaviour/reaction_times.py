@@ -34,6 +34,8 @@ class RTData:
     correct: np.ndarray
     rt: np.ndarray
     dt: float
+    #: trials ended by a fixation break before the stimulus (not decisions; None if unknown)
+    aborted: np.ndarray | None = None
 
     @property
     def n_trials(self) -> int:
@@ -44,9 +46,16 @@ class RTData:
         """Trials that ended with a choice during the stimulus (not aborted, not missed)."""
         return np.isfinite(self.rt)
 
+    @property
+    def missed(self) -> np.ndarray:
+        """Trials that reached the deadline without a choice (neither answered nor aborted)."""
+        aborted = self.aborted if self.aborted is not None else np.zeros(self.coh.size, dtype=bool)
+        return ~self.answered & ~aborted
+
     def select(self, mask: Any) -> RTData:
         m = np.asarray(mask, dtype=bool)
-        return RTData(self.coh[m], self.ground_truth[m], self.choice[m], self.correct[m], self.rt[m], self.dt)
+        return RTData(self.coh[m], self.ground_truth[m], self.choice[m], self.correct[m], self.rt[m], self.dt,
+                      None if self.aborted is None else self.aborted[m])
 
 
 def collect_rts(model: Any, make_env: Callable[[], gym.Env], num_trials: int, *, seed: int = 0,
@@ -69,17 +78,18 @@ def collect_rts(model: Any, make_env: Callable[[], gym.Env], num_trials: int, *,
     dt = float(probe.unwrapped.dt)
     probe.close()
     ended = run_trials(model, make_env, num_trials, n_envs=n_envs, seed=seed, deterministic=deterministic)
-    rows: list[tuple[float, int, int, bool, float]] = []
+    rows: list[tuple[float, int, int, bool, float, bool]] = []
     for t in ended:
         trial = t.info["trial"]
         rt = trial.get("rt")
         choice = t.action - 1 if rt is not None else -1
         rows.append((float(trial["coh"]), int(trial["ground_truth"]), choice,
-                     bool(t.info["performance"]), float("nan") if rt is None else float(rt)))
+                     bool(t.info["performance"]), float("nan") if rt is None else float(rt),
+                     bool(trial.get("aborted", False))))
     return RTData(
         coh=np.array([r[0] for r in rows]), ground_truth=np.array([r[1] for r in rows]),
         choice=np.array([r[2] for r in rows]), correct=np.array([r[3] for r in rows]),
-        rt=np.array([r[4] for r in rows]), dt=dt,
+        rt=np.array([r[4] for r in rows]), dt=dt, aborted=np.array([r[5] for r in rows]),
     )
 
 
