@@ -178,3 +178,32 @@ def test_python_dash_m_on_an_old_module_runs_the_new_one():
     out = subprocess.run([sys.executable, "-m", "neurogym_lite.population", "--help"], capture_output=True,
                          text=True, cwd=ROOT)
     assert out.returncode == 0 and "worker" in out.stdout
+
+
+def test_result_objects_print_a_short_summary_not_their_arrays():
+    """A newcomer prints what a function returned: a few lines, not thousands of array elements."""
+    import dataclasses
+
+    import numpy as np
+
+    import neurogym_lite as ngym
+    from neurogym_lite.agents.evaluation import EvalResult
+    from neurogym_lite.behaviour.reaction_times import RTData
+    from neurogym_lite.neural.pca import PCAResult
+
+    n = 5000
+    results = [
+        EvalResult(np.ones(n, int), np.ones(n, int), [{"coh": 6.4}] * n, np.full(n, 8)),
+        RTData(np.zeros(n), np.zeros(n, int), np.zeros(n, int), np.ones(n, bool), np.full(n, 300.0), 20.0),
+        PCAResult(np.zeros((n, 10, 3)), np.zeros((3, 64)), np.ones(3) / 3, np.zeros(64)),
+        ngym.run_env(ngym.make_env("PerceptualDecisionMaking-v0"), num_trials=200, seed=0),
+    ]
+    for result in results:
+        for text in (repr(result), str(result)):
+            assert len(text) < 1000 and text.count("\n") < 20, (type(result).__name__, text[:200])
+    assert "shape=(5000,)" in repr(results[1])
+    assert "accuracy on the 5000 completed trials: 1.000" in str(results[0])
+    with pytest.raises(TypeError, match="obj must be a dataclass instance"):
+        from neurogym_lite.utils.display import compact_repr
+
+        compact_repr(dataclasses)

@@ -64,6 +64,17 @@ def test_every_notebook_has_a_row_with_its_measured_run_time():
     assert all(RUN_TIMES["runs"][n]["budget"].startswith("full") for n in NOTEBOOKS)
 
 
+def test_the_test_commands_and_their_times_are_measured():
+    tests = run_times().get("tests", {})
+    for name in TOOL.TEST_COMMANDS:
+        shown = TOOL.TEST_TIME[name].search(README)
+        assert shown, f"the README gives the {name} test command's time between <!-- {name} --> markers"
+        assert name in tests, "run python tools/time_notebooks.py --tests --update-readme"
+        assert shown["time"] == TOOL.readme_time(tests[name]), (name, shown["time"], tests[name])
+    quick = " ".join(TOOL.TEST_COMMANDS["quick"][1:]).replace("not slow and not browser", '"not slow and not browser"')
+    assert f"\npython {quick}\n" in README, "the README's quick command is the one timed"
+
+
 def test_readme_time_format():
     assert [TOOL.readme_time(s) for s in (0.2, 12.4, 89.4, 90, 108.4, 600)] == [
         "1 s", "12 s", "89 s", "1.5 min", "1.8 min", "10.0 min"]
@@ -106,6 +117,7 @@ def prose_numbers(text: str) -> list[str]:
 def test_every_number_in_the_readme_is_backed():
     backed = set(model_numbers().values())
     backed |= {m["time"].split()[0] for m in TOOL.ROW.finditer(README)}
+    backed |= {TOOL.readme_time(s).split()[0] for k, s in run_times().get("tests", {}).items() if k != "run"}
     backed.add(re.search(r'requires-python = ">=([\d.]+)"', PYPROJECT)[1])
     notebook_numbers = {str(int(n[:2])) for n in NOTEBOOKS}
     # "notebook 2", "notebooks 3–5": references to notebooks that exist

@@ -4,6 +4,7 @@ python tools/time_notebooks.py                  # every notebook, full budget; w
 python tools/time_notebooks.py 03_trained_agent.ipynb   # just these (the others keep their entry)
 python tools/time_notebooks.py --update-readme  # ... and rewrites the README's run-time column
 python tools/time_notebooks.py --store          # ... and stores the executed notebooks' outputs
+python tools/time_notebooks.py --tests --update-readme  # times the README's two test commands instead
 
 Each notebook is copied alone into an empty temporary folder (as Colab opens it) and executed
 top to bottom in a fresh kernel of this Python (``NEUROGYM_LITE_SMOKE`` unset: the reader's
@@ -30,6 +31,14 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 RESULTS = NOTEBOOKS / "run_times.json"
 README = ROOT / "README.md"
+#: The README's test commands, timed by ``--tests``: the quick check and the full suite (as CI runs it).
+TEST_COMMANDS = {
+    "quick": [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-m", "not slow and not browser",
+              "--ignore=tests/test_wheel_colab.py"],
+    "full": [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-ra"],
+}
+#: Where the README gives each command's measured time: "... (<time> measured on <cores> cores)".
+TEST_TIME = {name: re.compile(rf"(<!-- {name} -->)(?P<time>[^<]*)(<!-- /{name} -->)") for name in TEST_COMMANDS}
 # A README table row: | [NN title](notebooks/NN_name.ipynb) ... | what you learn | run time |
 ROW = re.compile(r"^(\| \[[^\]]+\]\(notebooks/(?P<name>\d\d_[a-z0-9_]+\.ipynb)\).*\| )(?P<time>[^|]*?)( \|)$", re.M)
 
@@ -59,8 +68,24 @@ def run_notebook(path: Path, store: bool = False) -> float:
     return seconds
 
 
-def update_readme(seconds: dict[str, float]) -> None:
+def time_tests() -> dict[str, float]:
+    """Seconds each README test command takes, run from the repository root (fails if a test fails:
+    a time of a red run is not the time of the suite)."""
+    import subprocess
+
+    out = {}
+    for name, cmd in TEST_COMMANDS.items():
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        out[name] = round(time.perf_counter() - start, 1)
+        print(f"{name} tests: {out[name]:.1f} s ({readme_time(out[name])})", flush=True)
+    return out
+
+
+def update_readme(seconds: dict[str, float], tests: dict[str, float] | None = None) -> None:
     text = README.read_text()
+    for name, secs in (tests or {}).items():
+        text = TEST_TIME[name].sub(lambda m, s=secs: m.group(1) + readme_time(s) + m.group(3), text)
 
     def cell(m: re.Match[str]) -> str:
         name = m["name"]
@@ -73,6 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", help="file names in notebooks/ (default: all)")
     parser.add_argument("--update-readme", action="store_true", help="rewrite the README's run-time column")
+    parser.add_argument("--tests", action="store_true", help="time the README's test commands, not the notebooks")
     parser.add_argument("--store", action="store_true",
                         help="store the executed notebooks' outputs (then run tools/clean_notebooks.py)")
     args = parser.parse_args()
@@ -89,6 +115,11 @@ def main() -> None:
     }
     seconds = dict(old.get("seconds", {}))
     runs = dict(old.get("runs", {}))
+    tests = dict(old.get("tests", {}))
+    if args.tests:
+        load = [round(x, 2) for x in os.getloadavg()]
+        tests = {**time_tests(), "run": {**machine, "budget": "the test suite", "loadavg_at_start": load}}
+        paths = []
     for path in paths:
         # the load as this notebook starts: other jobs come and go during a run
         runs[path.name] = {**machine, "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
@@ -97,9 +128,9 @@ def main() -> None:
     present = {p.name for p in NOTEBOOKS.glob("*.ipynb")}
     seconds = {k: v for k, v in sorted(seconds.items()) if k in present}
     runs = {k: v for k, v in sorted(runs.items()) if k in present}
-    RESULTS.write_text(json.dumps({"seconds": seconds, "runs": runs}, indent=2) + "\n")
+    RESULTS.write_text(json.dumps({"seconds": seconds, "runs": runs, "tests": tests}, indent=2) + "\n")
     if args.update_readme:
-        update_readme(seconds)
+        update_readme(seconds, {k: v for k, v in tests.items() if k in TEST_COMMANDS})
 
 
 if __name__ == "__main__":

@@ -87,12 +87,26 @@ class EvalResult:
         return self.accuracy_by("coh")
 
     def summary(self) -> str:
-        lines = [f"accuracy {self.accuracy:.3f} over {self.num_trials} trials"]
-        if self.trials and "coh" in self.trials[0]:
-            counts = self.count_by("coh")
-            for coh, acc in self.accuracy_by_coh.items():
-                lines.append(f"  coherence {coh:5.1f}%: {acc:.3f}  ({counts[coh]} trials)")
+        """Accuracy on completed trials (ended with a choice), overall and per coherence, with the
+        aborted (fixation broken) and unanswered trials counted beside it, as the notebooks report."""
+        aborted = np.array([bool(t.get("aborted", False)) for t in self.trials], dtype=bool)
+        done = ~aborted & (self.choices != 0)
+        lines = [f"{self.num_trials} trials: {aborted.sum()} aborted (fixation broken), "
+                 f"{np.count_nonzero(~aborted & (self.choices == 0))} without a choice"]
+        if done.any():
+            lines.append(f"accuracy on the {done.sum()} completed trials: {self.performance[done].mean():.3f}")
+        if done.any() and self.trials and "coh" in self.trials[0]:
+            cohs = self.cohs
+            for coh in np.unique(cohs[done]):
+                sel = done & (cohs == coh)
+                lines.append(f"  coherence {coh:5.1f}%: {self.performance[sel].mean():.3f}  ({sel.sum()} trials)")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        # the dataclass repr printed every array in full (hundreds of lines)
+        return f"<EvalResult: {self.summary()}>"
+
+    __str__ = summary
 
 
 def evaluate(

@@ -9,6 +9,7 @@ import numpy as np
 from scipy import optimize, stats
 from scipy.special import expit
 
+from neurogym_lite.utils.display import compact_repr
 from neurogym_lite.utils.validation import check_array, check_binary, check_level, check_same_length
 
 __all__ = [
@@ -23,6 +24,8 @@ class Kernel:
     """Logistic regression of choice 1 on per-frame evidence: ``weights[f]`` (per unit of evidence
     difference), their ``(low, high)`` Wald intervals, the intercept, and a likelihood-ratio test
     of the flat kernel (all weights equal, the ideal observer's): ``flat_p_value``."""
+
+    __repr__ = compact_repr  # arrays by shape: the default repr prints them in full
 
     weights: np.ndarray
     low: np.ndarray

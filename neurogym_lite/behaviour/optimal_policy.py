@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from neurogym_lite.utils.display import compact_repr
 from neurogym_lite.utils.validation import check_numbers, check_positive, check_real
 
 __all__ = ["Outcomes", "Policy", "RTTask", "describe", "flat_bound_policy", "optimal_policy", "policy_outcomes"]
@@ -95,6 +96,8 @@ class Policy:
     (the side of ``S``), ``inf`` where it never answers. ``belief_bound`` is the same bound as the
     posterior probability of the more likely direction; ``reward_rate`` is per second."""
 
+    __repr__ = compact_repr  # arrays by shape: the default repr prints them in full
+
     kind: str
     bound: np.ndarray
     belief_bound: np.ndarray
@@ -112,6 +115,8 @@ class Outcomes:
     decision time over frames (``pdf_correct[c]``, ``pdf_error[c]``, probability per frame, frame
     ``f`` at ``times_ms[f]``); summaries of the answered trials' decision times in ``stats[c]``:
     mean, median, q10, q90 (ms), cv, the fraction faster than 170 ms (``fast``)."""
+
+    __repr__ = compact_repr  # arrays by shape: the default repr prints them in full
 
     times_ms: np.ndarray
     p_correct: dict[float, float]

@@ -11,6 +11,8 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
+from neurogym_lite.utils.display import compact_repr
+
 __all__ = [
     "RTData",
     "RTShape",
@@ -27,6 +29,8 @@ class RTData:
     """One row per completed trial: coherence (%), 0-based direction, choice (0-based direction,
     -1 when the trial ended without a choice), ``correct`` (bool), reaction time in ms from
     stimulus onset (NaN without a choice), and ``dt`` (ms per step)."""
+
+    __repr__ = compact_repr  # arrays by shape: the default repr prints them in full
 
     coh: np.ndarray
     ground_truth: np.ndarray
@@ -132,6 +136,8 @@ class SlowErrors:
     interval: ``(error - correct, low, high)``.
     """
 
+    __repr__ = compact_repr  # arrays by shape: the default repr prints them in full
+
     effect: float
     low: float
     high: float
@@ -232,6 +238,8 @@ class RTShape:
     non-decision time), ``fast`` (fraction of decision times shorter than ``fast_ms``), ``skewness``
     (of the RT: moment skewness), each with a bootstrap interval ``(low, high)`` in ``ci``; ``n``
     trials."""
+
+    __repr__ = compact_repr  # arrays by shape: the default repr prints them in full
 
     n: int
     q10: float

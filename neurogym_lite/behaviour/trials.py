@@ -15,6 +15,7 @@ import gymnasium as gym
 import numpy as np
 
 from neurogym_lite.tasks.rollout import Rollout
+from neurogym_lite.utils.display import compact_repr
 from neurogym_lite.utils.validation import check_binary
 
 __all__ = [
@@ -36,6 +37,8 @@ class TrialTable:
     ``session[k]``: which env the trial ran in (:func:`collect_trials` runs several side by side;
     trials of one session are in the order they ran), or None for a single stream of trials.
     """
+
+    __repr__ = compact_repr  # arrays by shape: the default repr prints them in full
 
     signed_coh: np.ndarray
     choice: np.ndarray

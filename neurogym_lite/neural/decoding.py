@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from neurogym_lite.neural.states import AlignedStates, states_array
+from neurogym_lite.utils.display import compact_repr
 from neurogym_lite.utils.validation import check_array, check_int, check_labels
 
 __all__ = [
@@ -27,6 +28,8 @@ class Decoding:
     fraction of trials decoded correctly at time ``i``; ``chance`` the accuracy of always
     guessing the most frequent label.
     """
+
+    __repr__ = compact_repr  # arrays by shape: the default repr prints them in full
 
     predictions: np.ndarray
     labels: np.ndarray
@@ -113,6 +116,8 @@ class DecodingTest:
     """A cross-validated linear decoder's accuracy on real labels, against its accuracies on
     ``n_shuffles`` shuffled labels: ``p`` (one-sided, with the +1 correction of Phipson & Smyth
     2010), the ``null`` accuracies and ``chance`` (always guessing the most frequent label)."""
+
+    __repr__ = compact_repr  # arrays by shape: the default repr prints them in full
 
     accuracy: float
     null: np.ndarray

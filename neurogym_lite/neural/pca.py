@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from neurogym_lite.neural.states import AlignedStates, states_array
+from neurogym_lite.utils.display import compact_repr
 from neurogym_lite.utils.validation import check_int, check_labels
 
 __all__ = [
@@ -23,6 +24,8 @@ class PCAResult:
     component ``j`` (NaN where the input was), ``explained_variance_ratio[j]`` its share of the
     variance, ``components[j]`` its unit weights and ``mean`` the activity subtracted first;
     ``time_mean`` the (time, units) average trajectory removed first, when it was."""
+
+    __repr__ = compact_repr  # arrays by shape: the default repr prints them in full
 
     projection: np.ndarray
     components: np.ndarray

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from neurogym_lite.tasks.rollout import Rollout
+from neurogym_lite.utils.display import compact_repr
 from neurogym_lite.utils.validation import check_int
 
 __all__ = [
@@ -28,6 +29,8 @@ class AlignedStates:
     started). ``trials[k]``, ``choices[k]`` and ``performance[k]`` describe the trial, and
     ``trial_ids[k]`` is its index among the rollout's completed trials.
     """
+
+    __repr__ = compact_repr  # arrays by shape: the default repr prints them in full
 
     data: np.ndarray
     times: np.ndarray
