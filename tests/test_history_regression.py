@@ -69,3 +69,25 @@ def test_bad_input_is_refused():
         history_regression([1.0, 2.0, 3.0], [1, 2, 1], [1, 0, 1])
     with pytest.raises(ValueError, match="one entry per trial"):
         history_regression([1.0, 2.0], [1, 2, 1], [1, 0, 1])
+
+
+def test_interleaved_streams_give_the_fit_of_the_streams_one_after_another():
+    """Batched envs end their trials interleaved (collect_rts, run_trials): with ``session`` the
+    regression pairs each trial with the previous trial of its own stream, not of the list."""
+    streams = [simulate(800, win=0.7, lose=-0.7, seed=20 + s) for s in range(4)]
+    x, c, ok = (np.concatenate([st[i] for st in streams]) for i in range(3))
+    session = np.repeat(np.arange(4), 800)
+    contiguous = history_regression(x, c, ok, session=session)
+    # a random interleaving that keeps each stream's own order: stream s's k-th trial ends at the
+    # k-th smallest of its random end times
+    ends = np.random.default_rng(1).random(session.size)
+    ends = np.concatenate([np.sort(ends[session == s]) for s in range(4)])
+    interleaved = np.argsort(ends)
+    assert not np.array_equal(interleaved, np.arange(session.size))
+    fit = history_regression(x[interleaved], c[interleaved], ok[interleaved], session=session[interleaved])
+    assert fit.n_trials == contiguous.n_trials
+    assert fit.weights["win"] == pytest.approx(contiguous.weights["win"])
+    assert fit.weights["lose"] == pytest.approx(contiguous.weights["lose"])
+    # without the labels, the interleaved list pairs trials of different streams: the planted effect fades
+    naive = history_regression(x[interleaved], c[interleaved], ok[interleaved])
+    assert abs(naive.weights["win"][0]) < abs(contiguous.weights["win"][0]) / 2

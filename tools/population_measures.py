@@ -252,7 +252,7 @@ def measure_rt(path: str, config: dict[str, Any]) -> dict[str, Any]:
                           "per_coh": se.per_coh, "regression": se.regression}
     choice = np.where(data.choice >= 0, data.choice + 1, 0)  # 1, 2, or 0 for no choice
     signed = np.where(data.ground_truth == 0, data.coh, -data.coh)
-    h = history_regression(signed, choice, data.correct)
+    h = history_regression(signed, choice, data.correct, session=data.session)
     out["history"] = {"win": h.weights["win"], "lose": h.weights["lose"], "bias": h.weights["bias"],
                       "p_repeat": h.p_repeat, "n_trials": h.n_trials}
     sampled = collect_rts(model, _test_env, config["eval_trials"], seed=config["eval_seed"], deterministic=False)

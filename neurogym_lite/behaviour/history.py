@@ -144,7 +144,8 @@ def history_regression(signed_coh: Any, choice: Any, correct: Any, *, session: A
     ``choice[k]``: 1 or 2, or 0 when trial k ended without a choice (aborted, no answer: such a
     trial is left out and breaks the chain, so the next trial has no 'previous trial');
     ``correct[k]``: whether trial k was correct; ``session``: labels of independent streams of
-    trials (no history across them). Works for the fixed-duration task
+    trials (no history across them; the trials of each stream in the order they ran, streams
+    possibly interleaved, as batched envs end them). Works for the fixed-duration task
     (:class:`~neurogym_lite.behaviour.trials.TrialTable`: ``signed_coh``, ``choice``, ``correct``,
     ``session``) and the reaction-time task (:class:`~neurogym_lite.behaviour.reaction_times.RTData`,
     with choices shifted to 1/2).
@@ -163,6 +164,9 @@ def history_regression(signed_coh: Any, choice: Any, correct: Any, *, session: A
     if session is not None:
         sess = check_labels("session", session)
         check_same_length(choice=ch, session=sess)
+        # each stream's trials together, in the order they ran (batched envs end trials interleaved)
+        order = np.argsort(sess, kind="stable")
+        x, ch, ok, sess = x[order], ch[order], ok[order], sess[order]
         same_session = sess[:-1] == sess[1:]
     use = np.zeros(len(ch), dtype=bool)
     use[1:] = (ch[1:] > 0) & (ch[:-1] > 0) & same_session

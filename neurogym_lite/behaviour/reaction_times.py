@@ -40,6 +40,9 @@ class RTData:
     dt: float
     #: trials ended by a fixation break before the stimulus (not decisions; None if unknown)
     aborted: np.ndarray | None = None
+    #: which env ran each trial (collect_rts runs several side by side; each env's trials are in the
+    #: order they ran): the ``session`` of a choice-history analysis. None if unknown.
+    session: np.ndarray | None = None
 
     @property
     def n_trials(self) -> int:
@@ -59,7 +62,8 @@ class RTData:
     def select(self, mask: Any) -> RTData:
         m = np.asarray(mask, dtype=bool)
         return RTData(self.coh[m], self.ground_truth[m], self.choice[m], self.correct[m], self.rt[m], self.dt,
-                      None if self.aborted is None else self.aborted[m])
+                      None if self.aborted is None else self.aborted[m],
+                      None if self.session is None else self.session[m])
 
 
 def collect_rts(model: Any, make_env: Callable[[], gym.Env], num_trials: int, *, seed: int = 0,
@@ -82,18 +86,19 @@ def collect_rts(model: Any, make_env: Callable[[], gym.Env], num_trials: int, *,
     dt = float(probe.unwrapped.dt)
     probe.close()
     ended = run_trials(model, make_env, num_trials, n_envs=n_envs, seed=seed, deterministic=deterministic)
-    rows: list[tuple[float, int, int, bool, float, bool]] = []
+    rows: list[tuple[float, int, int, bool, float, bool, int]] = []
     for t in ended:
         trial = t.info["trial"]
         rt = trial.get("rt")
         choice = t.action - 1 if rt is not None else -1
         rows.append((float(trial["coh"]), int(trial["ground_truth"]), choice,
                      bool(t.info["performance"]), float("nan") if rt is None else float(rt),
-                     bool(trial.get("aborted", False))))
+                     bool(trial.get("aborted", False)), int(t.env_index)))
     return RTData(
         coh=np.array([r[0] for r in rows]), ground_truth=np.array([r[1] for r in rows]),
         choice=np.array([r[2] for r in rows]), correct=np.array([r[3] for r in rows]),
         rt=np.array([r[4] for r in rows]), dt=dt, aborted=np.array([r[5] for r in rows]),
+        session=np.array([r[6] for r in rows]),
     )
 
 
