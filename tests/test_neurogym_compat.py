@@ -327,3 +327,30 @@ def test_monitor_inside_sb3_training():
     model.learn(128)
     assert monitor.num_tr >= 20 and monitor.history
     assert all(isinstance(a, int) for a in monitor.data["action"])
+
+
+def test_timing_specs_written_as_lists_work_like_tuples():
+    """JSON and TOML configs, and NeuroGym's own tests, write a (distribution, params) pair as a list."""
+    as_lists = {"fixation": ["constant", 200], "stimulus": ["uniform", [300, 700]],
+                "decision": ["choice", [100, 200]]}
+    as_tuples = {"fixation": ("constant", 200), "stimulus": ("uniform", (300, 700)),
+                 "decision": ("choice", [100, 200])}
+    durations = []
+    for timing in (as_lists, as_tuples):
+        env = ngym.make("PerceptualDecisionMaking-v0", timing=timing)
+        env.reset(seed=3)
+        trials = []
+        for _ in range(20):
+            env.new_trial()
+            trials.append({p: env.end_t[p] - env.start_t[p] for p in ("fixation", "stimulus", "decision")})
+        durations.append(trials)
+    assert durations[0] == durations[1]
+    assert {t["stimulus"] for t in durations[0]} != {durations[0][0]["stimulus"]}  # drawn, not fixed
+    # a plain list of numbers is still a choice among durations
+    env = ngym.make("PerceptualDecisionMaking-v0", timing={"stimulus": [300, 500]})
+    env.reset(seed=0)
+    seen = set()
+    for _ in range(30):
+        env.new_trial()
+        seen.add(env.end_t["stimulus"] - env.start_t["stimulus"])
+    assert seen == {300, 500}

@@ -216,6 +216,9 @@ def parse_timing(period: str, spec: TimingSpec, dt: float, min_steps: int = 0) -
         return PeriodTiming(period, "callable", (), dt, min_steps, spec, _rng_arity(period, spec))
     if _is_number(spec):
         spec = ("constant", spec)
+    elif isinstance(spec, list) and len(spec) == 2 and isinstance(spec[0], str):
+        # ['uniform', [400, 600]]: a (distribution, params) pair as JSON, TOML and NeuroGym's tests write it
+        spec = (spec[0], tuple(spec[1]) if isinstance(spec[1], list) else spec[1])
     elif isinstance(spec, list):
         spec = ("choice", spec)
     if not (isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], str)):
