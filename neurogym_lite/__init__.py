@@ -44,7 +44,7 @@ from neurogym_lite.tasks import (  # noqa: E402
 )
 from neurogym_lite.tasks.dataset import Dataset  # noqa: E402
 from neurogym_lite.tasks.plotting import plot_env  # noqa: E402
-from neurogym_lite.tasks.registration import make, make_env  # noqa: E402
+from neurogym_lite.tasks.registration import make, make_env, register  # noqa: E402
 from neurogym_lite.tasks.rollout import Rollout, run_env  # noqa: E402
 from neurogym_lite.tasks.trial_env import TrialEnv  # noqa: E402
 from neurogym_lite.utils import budget  # noqa: E402
@@ -61,6 +61,7 @@ __all__ = [
     "budget",
     "make",
     "make_env",
+    "register",
     "plot_env",
     "run_env",
     "spaces",

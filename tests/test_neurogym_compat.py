@@ -354,3 +354,65 @@ def test_timing_specs_written_as_lists_work_like_tuples():
         env.new_trial()
         seen.add(env.end_t["stimulus"] - env.start_t["stimulus"])
     assert seen == {300, 500}
+
+
+NEUROGYM_PATHS = """
+import neurogym as ngym
+from neurogym.envs.registration import make, register
+from neurogym.utils.data import Dataset
+from neurogym.utils.logging import logger
+from neurogym.utils.plotting import plot_env
+from neurogym.utils.spaces import Box, Discrete
+
+
+class Blink(ngym.TrialEnv):
+    def __init__(self, dt=100):
+        super().__init__(dt=dt)
+        self.timing = {"cue": 200}
+        self.observation_space = Box(-1.0, 1.0, shape=(1,), dtype=float, name={"cue": 0})
+        self.action_space = Discrete(2, name={"wait": 0, "go": 1})
+
+    def _new_trial(self, **kwargs):
+        self.add_period("cue")
+        self.add_ob(1.0, "cue", where="cue")
+        self.set_groundtruth(1, "cue")
+        return {}
+
+    def _step(self, action):
+        logger.info("step")
+        new_trial = self.in_period("cue") and self.t + self.dt >= self.tmax
+        reward = float(action == self.gt_now)
+        return self.ob_now, reward, False, False, {"new_trial": new_trial, "gt": self.gt_now}
+
+
+register(id_="Blink-v0", entry_point=Blink)
+env = make("Blink-v0")
+env.reset(seed=0)
+env.step(1)
+inputs, targets = Dataset("Blink-v0", batch_size=4, seq_len=6)()
+"""
+
+
+def test_neurogym_module_paths_run_after_the_rename():
+    """NeuroGym's template and tests import from its utils package and envs.registration."""
+    import gymnasium as gym
+
+    scope: dict = {}
+    exec(compile(NEUROGYM_PATHS.replace("neurogym", "neurogym_lite"), "<neurogym-style>", "exec"), scope)
+    assert scope["inputs"].shape[:2] == (6, 4) and scope["targets"].shape == (6, 4)
+    assert scope["register"] is ngym.register and "Blink-v0" in gym.registry
+    import sys
+
+    import neurogym_lite.envs.registration as old_path
+    import neurogym_lite.utils.spaces as utils_spaces
+
+    # an old path is the module itself, not a second copy of it (whose state would drift apart)
+    assert old_path is sys.modules["neurogym_lite.tasks.registration"]
+    assert utils_spaces is sys.modules["neurogym_lite.tasks.spaces"]
+    # registering again (a notebook cell run after an edit) replaces the entry, without a warning
+    ngym.register(id_="Blink-v0", entry_point=scope["Blink"], kwargs={"dt": 50})
+    assert ngym.make("Blink-v0").dt == 50
+    with pytest.raises(TypeError, match="entry_point"):
+        ngym.register(id_="Nothing-v0")
+    with pytest.raises(TypeError, match="id_"):
+        ngym.register(id_=3, entry_point=scope["Blink"])

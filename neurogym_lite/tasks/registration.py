@@ -1,6 +1,7 @@
-"""Build a registered task by id: ``make`` (NeuroGym's ``ngym.make``) and ``make_env`` (with ``PassReward``).
+"""Build a registered task by id: ``make`` (NeuroGym's ``ngym.make``) and ``make_env`` (with ``PassReward``);
+``register`` (NeuroGym's ``ngym.register``) adds a task of your own.
 
-Both give a clear error for an unknown id, listing the tasks that exist.
+``make`` and ``make_env`` give a clear error for an unknown id, listing the tasks that exist.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import gymnasium as gym
 from neurogym_lite.tasks import TASKS
 from neurogym_lite.wrappers.pass_reward import PassReward
 
-__all__ = ["make", "make_env"]
+__all__ = ["make", "make_env", "register"]
 
 
 def _check_task(task: Any) -> None:
@@ -52,3 +53,25 @@ def make_env(task: str = "PerceptualDecisionMaking-v0", *, pass_reward: bool = T
         raise TypeError(f"pass_reward must be True or False, got {pass_reward!r}")
     env = gym.make(task, **kwargs)
     return PassReward(env) if pass_reward else env
+
+
+def register(id_: str, **kwargs: Any) -> None:
+    """NeuroGym's ``ngym.register(id_=..., entry_point=...)``: register a task with gymnasium
+    (``kwargs`` as ``gymnasium.register`` takes them: ``entry_point``, ``kwargs``,
+    ``max_episode_steps``, ...), so that ``ngym.make(id_)`` and ``gym.make(id_)`` build it.
+
+    As in NeuroGym, registering an id again is allowed; here the new entry replaces the old one (a
+    notebook cell that defines a task and registers it can be run again after an edit), where
+    NeuroGym keeps the first and ignores the rest.
+    """
+    if not isinstance(id_, str) or not id_:
+        raise TypeError(f"id_ must be a task id string such as 'MyTask-v0', got {id_!r}")
+    if "entry_point" not in kwargs:
+        raise TypeError("register needs entry_point=: the task class, or 'module:Class'")
+    entry = kwargs["entry_point"]
+    if not (callable(entry) or (isinstance(entry, str) and ":" in entry)):
+        raise TypeError(f"entry_point must be the task class (or a function that builds it) or a "
+                        f"'module:Class' string, got {entry!r}")
+    if id_ in gym.registry:
+        del gym.registry[id_]  # replace without gymnasium's "overriding" warning: the user asked for it
+    gym.register(id=id_, **kwargs)

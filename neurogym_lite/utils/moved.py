@@ -47,6 +47,10 @@ MODULES: dict[str, str] = {
     "pretrained": "agents.pretrained",
     "population": "agents.population",
     "budget": "utils.budget",
+    # NeuroGym's utils package: neurogym.utils.spaces / .data / .plotting
+    "utils.spaces": "tasks.spaces",
+    "utils.data": "tasks.dataset",
+    "utils.plotting": "tasks.plotting",
 }
 
 #: old split module -> {name: new module, or "new module:new name" for a renamed one}
@@ -177,4 +181,6 @@ class MovedFinder(importlib.abc.MetaPathFinder):
 def install() -> None:
     """Put the finder on ``sys.meta_path`` (once)."""
     if not any(isinstance(f, MovedFinder) for f in sys.meta_path):
-        sys.meta_path.append(MovedFinder())
+        # first, before the path finder: a submodule of a moved package (neurogym_lite.envs.registration)
+        # would otherwise be found on the new package's __path__ and run a second time, as a copy
+        sys.meta_path.insert(0, MovedFinder())
