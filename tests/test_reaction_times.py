@@ -201,3 +201,17 @@ def test_collapsing_bound_parameters_are_recovered_and_preferred_on_collapsing_d
     assert collapsing.tau == pytest.approx(0.6, rel=0.3) and collapsing.nondecision == pytest.approx(0.3, abs=0.05)
     assert collapsing.bic < flat.bic - 10 and collapsing.n_params == flat.n_params + 1
     assert np.all(np.diff(collapsing.bound_at([0.0, 0.5, 1.0])) < 0) and "collapsing" in str(collapsing)
+
+
+def test_the_monkeys_rt_distributions_are_narrow_and_ask_for_a_collapsing_bound():
+    """What notebook 7 says of the monkeys' RT shapes (the package's summaries of their trials)."""
+    from neurogym_lite.behaviour.monkeys import monkey_rt_quantiles
+
+    shapes = monkey_rt_quantiles()
+    flat, collapsing = monkey_ddm_fits("flat"), monkey_ddm_fits("collapsing")
+    for m, q in shapes.items():
+        weak = np.isin(q["coh"], [0.0, 3.2, 6.4])
+        assert np.all(q["cv"][weak] < 0.5) and np.all(q["cv_low"][weak] <= q["cv"][weak])
+        assert np.all(q["fast"][weak] < 0.06)  # few decisions faster than 170 ms
+        assert np.all(q["q10_correct"] <= q["q50_correct"]) and np.all(q["q50_correct"] <= q["q90_correct"])
+        assert flat[m].bic - collapsing[m].bic > 10 and collapsing[m].tau > 0
