@@ -416,3 +416,13 @@ def test_neurogym_module_paths_run_after_the_rename():
         ngym.register(id_="Nothing-v0")
     with pytest.raises(TypeError, match="id_"):
         ngym.register(id_=3, entry_point=scope["Blink"])
+
+
+@pytest.mark.parametrize("task", ["PerceptualDecisionMaking-v0", "PerceptualDecisionMakingRT-v0"])
+def test_every_task_names_its_spaces_as_neurogym_does(task):
+    env = ngym.make(task, dim_ring=3) if task.startswith("PerceptualDecisionMaking-") else ngym.make(task)
+    ring = list(range(1, env.action_space.n))
+    assert env.observation_space.name == {"fixation": 0, "stimulus": ring}
+    assert env.action_space.name == {"fixation": 0, "choice": ring}
+    ob, _ = env.reset(seed=0)
+    assert ob[env.observation_space.name["fixation"]] == 1.0  # the cue is on at the start of a trial

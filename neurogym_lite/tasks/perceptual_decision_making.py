@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-from gymnasium import spaces
 
+from neurogym_lite.tasks import spaces
 from neurogym_lite.tasks.timing import TimingSpec
 from neurogym_lite.tasks.trial_env import TrialEnv
 
@@ -179,8 +179,10 @@ class PerceptualDecisionMaking(TrialEnv):
         low = np.full(1 + self.dim_ring, self._stim_low, dtype=np.float32)
         high = np.full(1 + self.dim_ring, self._stim_high, dtype=np.float32)
         low[0], high[0] = 0.0, 1.0
-        self.observation_space = spaces.Box(low, high, dtype=np.float32)
-        self.action_space = spaces.Discrete(1 + self.dim_ring)
+        # named as NeuroGym names them (env.observation_space.name['stimulus'], action_space.name['choice'])
+        ring = list(range(1, 1 + self.dim_ring))
+        self.observation_space = spaces.Box(low, high, dtype=np.float32, name={"fixation": 0, "stimulus": ring})
+        self.action_space = spaces.Discrete(1 + self.dim_ring, name={"fixation": 0, "choice": ring})
         # Read on every step: plain floats avoid dict look-ups in the hot path.
         self._r_abort = self.rewards["abort"]
         self._r_correct = self.rewards["correct"]
