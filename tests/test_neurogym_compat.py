@@ -308,8 +308,6 @@ def test_monitor_old_argument_names_and_evaluation_is_reproducible(tmp_path):
     first = m.evaluate_policy(num_trials=30, seed=5, verbose=False)
     again = m.evaluate_policy(num_trials=30, seed=5, verbose=False)
     assert first == again and m.data == {"action": [], "reward": [], "cum_reward": [], "performance": []}
-    with pytest.raises(ValueError, match="folder"):
-        Monitor(env, plot_create=True)
     with pytest.raises(TypeError, match="config"):
         Monitor(env, config="config.toml")
     with pytest.raises(ValueError, match="interval"):
@@ -426,3 +424,18 @@ def test_every_task_names_its_spaces_as_neurogym_does(task):
     assert env.action_space.name == {"fixation": 0, "choice": ring}
     ob, _ = env.reset(seed=0)
     assert ob[env.observation_space.name["fixation"]] == 1.0  # the cue is on at the start of a trial
+
+
+def test_monitor_with_figures_and_no_folder_writes_where_neurogym_does_and_says_so(tmp_path, monkeypatch, capsys):
+    """NeuroGym's perceptual-decision-making notebook calls Monitor(env, ..., plot_create=True) alone."""
+    monkeypatch.chdir(tmp_path)
+    env = Monitor(ngym.make("PerceptualDecisionMaking-v0"), interval=5, plot_create=True, plot_steps=20, verbose=False)
+    said = capsys.readouterr().out
+    assert env.folder.parent == tmp_path / "runs" / "PerceptualDecisionMaking" and str(env.folder) in said
+    env.reset(seed=0)
+    trials = 0
+    while trials < 6:
+        _, _, _, _, info = env.step(env.action_space.sample())
+        trials += bool(info.get("new_trial"))
+    assert list(env.folder.glob("task_*.png")), "the block's figure was written there"
+    assert not Monitor(ngym.make("PerceptualDecisionMaking-v0"), verbose=False).folder  # no figures: no files

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, SupportsFloat
@@ -38,11 +39,14 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
     means go to ``monitor.history`` (what :meth:`plot_training_history` draws), ``verbose`` prints
     them, and with a ``folder`` the block's ``data`` is saved to ``folder/trial_<n>.npz`` and
     ``data`` starts again (without a folder it keeps growing). ``plot_create=True`` saves a figure of
-    the first ``plot_steps`` steps of each block to ``folder/task_<n>.<ext>`` (needs ``folder``).
+    the first ``plot_steps`` steps of each block to ``folder/task_<n>.<ext>``; without ``folder`` that
+    is ``runs/<task class>/<timestamp>`` under the working directory, as in NeuroGym (the monitor
+    prints where).
 
     NeuroGym's older argument names work too: ``sv_per`` (interval), ``sv_stp`` (trigger),
     ``sv_fig`` (plot_create), ``num_stps_sv_fig`` (plot_steps), ``fig_type`` (ext). Its ``config``
-    files are not read. Differences on purpose: nothing is written unless ``folder`` is given; the
+    files are not read. Differences on purpose: nothing is written unless ``folder`` is given or
+    figures are asked for; the
     monitor does not reset the env when it is built; :meth:`evaluate_policy` carries a recurrent
     model's state across trials (as in training) and does not add its trials to ``data``.
     """
@@ -85,11 +89,15 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
         if folder is not None and not isinstance(folder, (str, Path)):
             raise TypeError(f"folder must be a path (str or pathlib.Path) or None, got {folder!r}")
         self.folder = Path(folder) if folder is not None else None
+        self.name = check_file_name("name", name) if name is not None else type(env.unwrapped).__name__
         if self.plot_create and self.folder is None:
-            raise ValueError("plot_create=True saves figures to files: give folder= as well")
+            # NeuroGym's default: runs/<task>/<timestamp> under the working directory; said aloud,
+            # since the caller did not name it
+            stamp = datetime.datetime.now().strftime("%Y-%m-%dT%H-%M-%S-%f")
+            self.folder = Path.cwd() / "runs" / type(env.unwrapped).__name__ / stamp
+            print(f"Monitor: plot_create=True without folder=: files go to {self.folder}")
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
-        self.name = check_file_name("name", name) if name is not None else type(env.unwrapped).__name__
         self.data: dict[str, list[Any]] = {"action": [], "reward": [], "cum_reward": [], "performance": []}
         self.data_eval: dict[str, Any] = {}
         self.history: list[dict[str, float]] = []
