@@ -439,3 +439,25 @@ def test_monitor_with_figures_and_no_folder_writes_where_neurogym_does_and_says_
         trials += bool(info.get("new_trial"))
     assert list(env.folder.glob("task_*.png")), "the block's figure was written there"
     assert not Monitor(ngym.make("PerceptualDecisionMaking-v0"), verbose=False).folder  # no figures: no files
+
+
+def test_trial_length_stats_and_env_string_as_neurogym_users_call_them():
+    from neurogym_lite.core import env_string
+
+    env = ngym.make("PerceptualDecisionMaking-v0", timing={"fixation": 300, "stimulus": ("uniform", (300, 700)),
+                                                           "decision": 200})
+    env.reset(seed=1)
+    trial, ob = dict(env.trial), env.ob.copy()
+    stats = env.trial_length_stats(num_trials=2000)
+    assert set(stats) == {"mean", "std", "percentile_95", "max"}
+    # fixation 3 + stimulus 3..7 + decision 2 steps of 100 ms
+    assert 8 <= stats["mean"] <= 12 and stats["max"] == 12 and stats["std"] > 0
+    assert env.trial == trial and np.array_equal(env.ob, ob), "the task's own trial is untouched"
+    fixed = ngym.make("PerceptualDecisionMaking-v0", timing={"fixation": 300, "stimulus": 500, "decision": 200})
+    assert fixed.trial_length_stats(50) == {"mean": 10.0, "std": 0.0, "percentile_95": 10.0, "max": 10.0}
+    with pytest.raises(ValueError, match="num_trials"):
+        env.trial_length_stats(0)
+    assert env_string(env, short=True) == "<PerceptualDecisionMaking>"
+    text = env_string(env)
+    assert text.startswith("### PerceptualDecisionMaking") and "Reward structure" in text and "Tags: perceptual" in text
+    assert "Roitman" in env_string(ngym.make("PerceptualDecisionMakingRT-v0"))

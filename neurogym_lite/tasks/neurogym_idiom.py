@@ -3,11 +3,13 @@
 NeuroGym's tasks name the entries of their spaces (``ngym.spaces.Box(..., name={...})``), draw
 from ``self.rng`` and return ``(ob, reward, terminated, truncated, info)`` from ``_step``.
 :class:`NeuroGymIdiom` turns those into this package's conventions: labels from the spaces' names,
-``rng`` as the seeded ``np_random``, and a NeuroGym ``_step`` result into a gymnasium step.
+``rng`` as the seeded ``np_random``, and a NeuroGym ``_step`` result into a gymnasium step; it also
+gives NeuroGym's ``trial_length_stats``, and :func:`env_string` describes a task as NeuroGym does.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +17,7 @@ import numpy as np
 
 from neurogym_lite.tasks.spaces import names_of
 
-__all__ = ["NeuroGymIdiom"]
+__all__ = ["NeuroGymIdiom", "env_string"]
 
 
 class NeuroGymIdiom:
@@ -24,6 +26,22 @@ class NeuroGymIdiom:
     np_random: np.random.Generator
     observation_space: Any
     action_space: Any
+
+    def trial_length_stats(self, num_trials: int = 10000) -> dict[str, float]:
+        """NeuroGym's trial-length summary, in steps: ``mean``, ``std``, ``percentile_95`` and
+        ``max`` over ``num_trials`` trials drawn with the task's current settings. The trials are
+        drawn on a copy of the task, so the task itself (its current trial, its random state, the
+        sequence a later ``reset(seed=...)`` gives) is untouched."""
+        from neurogym_lite.utils.validation import check_int
+
+        num_trials = check_int("num_trials", num_trials, 1, 1_000_000)
+        probe = copy.deepcopy(self)
+        lengths = np.empty(num_trials)
+        for i in range(num_trials):
+            probe.new_trial()  # type: ignore[attr-defined]
+            lengths[i] = probe.ob.shape[0]  # type: ignore[attr-defined]
+        return {"mean": round(float(lengths.mean()), 3), "std": round(float(lengths.std()), 3),
+                "percentile_95": round(float(np.percentile(lengths, 95)), 3), "max": round(float(lengths.max()), 3)}
 
     @property
     def rng(self) -> np.random.Generator:
@@ -66,3 +84,27 @@ class NeuroGymIdiom:
         if not (isinstance(user_ob, np.ndarray) and (user_ob is trial_ob or user_ob.base is trial_ob)):
             ob = np.asarray(user_ob, dtype=self.observation_space.dtype).reshape(self.observation_space.shape)
         return ob.copy(), reward, bool(terminated), bool(truncated), {**user_info, **info}
+
+
+def env_string(env: Any, short: bool = False) -> str:
+    """NeuroGym's description of a task: ``<ClassName>`` with ``short=True``; otherwise its name,
+    docstring summary, reference paper (``metadata['paper_name']``/``['paper_link']``), rewards,
+    timing and tags (``metadata['tags']``)."""
+    task = getattr(env, "unwrapped", env)
+    name = type(task).__name__
+    if short:
+        return f"<{name}>"
+    meta = getattr(task, "metadata", {}) or {}
+    doc = (type(task).__doc__ or "").strip().split("\n\n")[0]
+    lines = [f"### {name}", f"Doc: {' '.join(doc.split())}", "Reference paper"]
+    paper, link = meta.get("paper_name"), meta.get("paper_link")
+    lines.append(f"[{paper}]({link})" if paper and link else (paper or "Missing paper name"))
+    rewards = getattr(task, "rewards", None)
+    if isinstance(rewards, dict) and rewards:
+        lines += ["", "Reward structure"] + [f"{k} : {v}" for k, v in rewards.items()]
+    timing = getattr(task, "timing", None)
+    if isinstance(timing, dict) and timing:
+        lines += ["", "Timing (ms)"] + [f"{k} : {v}" for k, v in timing.items()]
+    if meta.get("tags"):
+        lines += ["", "Tags: " + ", ".join(meta["tags"]) + "."]
+    return "\n".join(lines) + "\n"

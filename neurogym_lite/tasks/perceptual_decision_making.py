@@ -112,6 +112,14 @@ class PerceptualDecisionMaking(TrialEnv):
         "decision": 100,
     }
     required_periods: ClassVar[tuple[str, ...]] = ("stimulus", "decision")
+    # NeuroGym's task metadata (env_string, all_tags): the paper the task follows, and its tags
+    metadata: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
+        "render_modes": [],
+        "paper_link": "https://www.jneurosci.org/content/12/12/4745",
+        "paper_name": "The analysis of visual motion: a comparison of neuronal and psychophysical performance "
+                      "(Britten, Shadlen, Newsome & Movshon 1992)",
+        "tags": ["perceptual", "two-alternative", "supervised"],
+    }
     #: reward names and defaults; the ``rewards`` argument is merged into these
     default_rewards: ClassVar[Mapping[str, float]] = DEFAULT_REWARDS
     #: what ``abort=True`` ends a trial on, for ``print(env)``

@@ -119,6 +119,13 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
 
     default_timing: ClassVar[Mapping[str, TimingSpec]] = DEFAULT_RT_TIMING
     required_periods: ClassVar[tuple[str, ...]] = ("stimulus",)
+    metadata: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
+        "render_modes": [],
+        "paper_link": "https://www.jneurosci.org/content/22/21/9475",
+        "paper_name": "Response of neurons in the lateral intraparietal area during a combined visual "
+                      "discrimination reaction time task (Roitman & Shadlen 2002)",
+        "tags": ["perceptual", "two-alternative", "reaction time"],
+    }
     default_rewards: ClassVar[Mapping[str, float]] = DEFAULT_RT_REWARDS
     abort_event: ClassVar[str] = "early choice"
 

@@ -31,12 +31,12 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
-from neurogym_lite.tasks.neurogym_idiom import NeuroGymIdiom
+from neurogym_lite.tasks.neurogym_idiom import NeuroGymIdiom, env_string
 from neurogym_lite.tasks.periods import TrialPeriods
 from neurogym_lite.tasks.timing import TimingSpec, check_dt
 from neurogym_lite.tasks.trial_arrays import TrialArrays
 
-__all__ = ["TrialEnv"]
+__all__ = ["TrialEnv", "env_string"]  # env_string: NeuroGym has it in neurogym.core
 
 
 class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, gym.Env[np.ndarray, np.int64]):
