@@ -461,3 +461,21 @@ def test_trial_length_stats_and_env_string_as_neurogym_users_call_them():
     text = env_string(env)
     assert text.startswith("### PerceptualDecisionMaking") and "Reward structure" in text and "Tags: perceptual" in text
     assert "Roitman" in env_string(ngym.make("PerceptualDecisionMakingRT-v0"))
+
+
+def test_pass_action_appends_the_previous_action_as_neurogym_does():
+    from neurogym_lite.wrappers import pass_action
+
+    env = pass_action.PassAction(ngym.make("PerceptualDecisionMaking-v0"))
+    ob, _ = env.reset(seed=0)
+    assert ob.dtype == np.float32 and ob.shape == (4,) and ob[-1] == 0.0  # nothing done yet
+    for action in (0, 2, 1, 0):
+        ob, *_ = env.step(action)
+        assert ob[-1] == action and env.observation_space.contains(ob)
+    assert env.observation_space.name == {"fixation": 0, "stimulus": [1, 2], "action": 3}
+    assert env.timing == env.unwrapped.timing  # attributes reach the task, as NeuroGym code expects
+    again = pass_action.PassAction(ngym.make("PerceptualDecisionMaking-v0"))
+    first, _ = again.reset(seed=0)
+    assert np.array_equal(first, pass_action.PassAction(ngym.make("PerceptualDecisionMaking-v0")).reset(seed=0)[0])
+    with pytest.raises(TypeError, match="Discrete action space"):
+        pass_action.PassAction(gym.make("MountainCarContinuous-v0"))
