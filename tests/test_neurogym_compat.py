@@ -479,3 +479,30 @@ def test_pass_action_appends_the_previous_action_as_neurogym_does():
     assert np.array_equal(first, pass_action.PassAction(ngym.make("PerceptualDecisionMaking-v0")).reset(seed=0)[0])
     with pytest.raises(TypeError, match="Discrete action space"):
         pass_action.PassAction(gym.make("MountainCarContinuous-v0"))
+
+
+def test_truncexp_timing_is_drawn_from_the_task_and_reproducible():
+    """NeuroGym's perceptual-decision-making notebook: timing={'fixation': TruncExp(600, 400, 700), ...}."""
+    from neurogym_lite.utils.ngym_random import TruncExp as same
+
+    from neurogym_lite.utils import TruncExp
+
+    assert same is TruncExp
+
+    def fixations(seed):
+        env = ngym.make("PerceptualDecisionMaking-v0", timing={"fixation": TruncExp(600, 400, 700), "stimulus": 200})
+        env.reset(seed=seed)
+        out = []
+        for _ in range(200):
+            env.new_trial()
+            out.append(env.end_t["fixation"] - env.start_t["fixation"])
+        return np.array(out)
+
+    a = fixations(0)
+    assert np.array_equal(a, fixations(0)) and not np.array_equal(a, fixations(1))
+    assert a.min() >= 400 and a.max() <= 700 and len(set(a.tolist())) > 1
+    draws = np.array([TruncExp(600, 400, 700)(np.random.default_rng(k)) for k in range(2000)])
+    assert draws.min() >= 400 and draws.max() <= 700 and draws.mean() < 550  # exponential: more short ones
+    assert TruncExp(100, 300, 200)() == 200  # vmin >= vmax: vmax, as NeuroGym
+    with pytest.raises(ValueError, match="vmean"):
+        TruncExp(-1)

@@ -199,6 +199,43 @@ def _rng_arity(period: str, func: Callable[..., Any]) -> bool:
     return bool(positional) or takes_var
 
 
+class TruncExp:
+    """NeuroGym's ``TruncExp(vmean, vmin=0, vmax=inf)`` timing spec: a duration (ms) drawn from an
+    exponential with mean ``vmean``, truncated to ``[vmin, vmax]`` (``vmax`` if ``vmin >= vmax``).
+
+    In a task's ``timing`` it is the spec ``('truncated_exponential', (vmean, vmin, vmax))``, drawn
+    from the task's own generator, so ``reset(seed=...)`` reproduces the durations; NeuroGym's draws
+    from a generator of its own that ``reset`` does not seed (its ``seed()`` is accepted here and
+    changes nothing). Called directly, ``TruncExp(...)(rng)`` draws one duration from ``rng``.
+    """
+
+    def __init__(self, vmean: float, vmin: float = 0.0, vmax: float = math.inf) -> None:
+        for name, v in (("vmean", vmean), ("vmin", vmin), ("vmax", vmax)):
+            if not _is_number(v) or math.isnan(v) or v < 0:
+                raise ValueError(f"TruncExp: {name} must be a non-negative number of ms, got {v!r}")
+        if vmean <= 0 or math.isinf(vmean) or math.isinf(vmin):
+            raise ValueError(f"TruncExp: vmean must be finite and > 0 and vmin finite, got {vmean!r}, {vmin!r}")
+        self.vmean, self.vmin, self.vmax = float(vmean), float(vmin), float(vmax)
+
+    def as_spec(self) -> tuple[str, Any]:
+        if self.vmin >= self.vmax:
+            return ("constant", self.vmax)
+        return ("truncated_exponential", (self.vmean, self.vmin, self.vmax))
+
+    def seed(self, seed: Any = None) -> None:
+        """NeuroGym's; nothing to do: the durations come from the task's generator."""
+
+    def __call__(self, rng: np.random.Generator | None = None) -> float:
+        if self.vmin >= self.vmax:
+            return self.vmax
+        rng = rng if rng is not None else np.random.default_rng()
+        u = rng.uniform(0.0, 1.0)
+        return self.vmin - self.vmean * math.log1p(u * math.expm1(-(self.vmax - self.vmin) / self.vmean))
+
+    def __repr__(self) -> str:
+        return f"TruncExp({self.vmean:g}, {self.vmin:g}, {self.vmax:g})"
+
+
 def parse_timing(period: str, spec: TimingSpec, dt: float, min_steps: int = 0) -> PeriodTiming:
     """Validate one period's timing spec and return a :class:`PeriodTiming`.
 
@@ -212,6 +249,8 @@ def parse_timing(period: str, spec: TimingSpec, dt: float, min_steps: int = 0) -
             f"spec {spec!r} allows {shortest_ms:g} ms"
         )
 
+    if isinstance(spec, TruncExp):
+        spec = spec.as_spec()
     if callable(spec) and not isinstance(spec, (tuple, list)):
         return PeriodTiming(period, "callable", (), dt, min_steps, spec, _rng_arity(period, spec))
     if _is_number(spec):

@@ -51,6 +51,7 @@ MODULES: dict[str, str] = {
     "utils.spaces": "tasks.spaces",
     "utils.data": "tasks.dataset",
     "utils.plotting": "tasks.plotting",
+    "utils.ngym_random": "tasks.timing",
 }
 
 #: old split module -> {name: new module, or "new module:new name" for a renamed one}
