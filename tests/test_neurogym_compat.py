@@ -506,3 +506,23 @@ def test_truncexp_timing_is_drawn_from_the_task_and_reproducible():
     assert TruncExp(100, 300, 200)() == 200  # vmin >= vmax: vmax, as NeuroGym
     with pytest.raises(ValueError, match="vmean"):
         TruncExp(-1)
+
+
+def test_plot_psychometric_as_neurogym_users_call_it():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from neurogym_lite.utils import plot_psychometric
+
+    rng = np.random.default_rng(0)
+    sig_ev = rng.choice([-0.5, -0.2, -0.1, 0.0, 0.1, 0.2, 0.5], 3000)
+    ch = (rng.random(3000) < 0.5 * (1 + np.tanh(4 * sig_ev + 0.3))).astype(int)  # a planted bias to choice 1
+    fig, ax = plt.subplots()
+    fit = plot_psychometric(sig_ev, ch, ax, title="psychometric", legend="agent")
+    assert ax.get_title() == "psychometric" and ax.get_lines()
+    assert fit.bias < 0  # the planted preference for choice 1 shifts the curve left
+    plt.close(fig)
+    with pytest.raises(ValueError):
+        plot_psychometric(sig_ev, np.ones_like(ch), plt.subplots()[1])
