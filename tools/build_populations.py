@@ -53,14 +53,14 @@ POPULATIONS: dict[str, dict[str, Any]] = {
         "about": "the reaction-time recipe (neurogym_lite.agents.recipe.RT_RECIPE: notebook 2's with gamma 0.998, "
                  "n_steps 256, learning rate 3e-4, forget-gate bias 2; 400,000 steps: the shipped pdm_rt_lstm's) "
                  "on PerceptualDecisionMakingRT-v0",
-        "seeds": list(range(100, 112)),
+        "seeds": list(range(100, 108)),
         "config": {"trainer": "neurogym_lite.agents.rt_population:train",
                    "measure": "neurogym_lite.agents.rt_population:measure",
                    "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000},
     },
     "rt_rl_gamma999": {
         "about": "a variant tried on tuning seeds 0-2 (gamma 0.999, 200,000 steps), on the same held-out seeds",
-        "seeds": list(range(100, 112)),
+        "seeds": list(range(100, 108)),
         "config": {"trainer": "neurogym_lite.agents.rt_population:train",
                    "measure": "neurogym_lite.agents.rt_population:measure",
                    "total_timesteps": 200_000, "curve_every": 25_000, "curve_trials": 600, "eval_trials": 4000,
