@@ -74,6 +74,7 @@ def test_from_env_reads_the_task():
     assert task.frames == 100 and task.timeout_ms == 1000 and task.fail == -3.0
 
 
+@pytest.mark.slow
 def test_the_rt_task_docstring_quotes_the_optimal_and_the_flat_policy_of_its_defaults():
     """``PerceptualDecisionMakingRT``'s docstring cites this computation (tools/rt_reward_rate.py):
     a change of the task's defaults or of the solver must change the text too."""

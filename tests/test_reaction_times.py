@@ -101,6 +101,7 @@ def test_monkey_data_shows_what_roitman_and_shadlen_report():
     assert all(8 < f.k < 12 and 0.6 < f.bound < 1 and 0.15 < f.nondecision < 0.35 for f in fits.values())
 
 
+@pytest.mark.slow
 def test_ddm_parameter_recovery():
     """Simulate a known diffusion model (monkey-like values), fit it, recover every parameter
     within 10 % (1800 trials; PyDDM's solver at 10 ms steps)."""
@@ -155,6 +156,7 @@ def test_ddm_predictions_refuse_impossible_parameters():
             ddm_predictions(fit, [0.0, 12.8])
 
 
+@pytest.mark.slow
 def test_train_rt_agent_uses_the_rt_recipe_and_is_reproducible():
     import torch
 

@@ -6,6 +6,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv
 from neurogym_lite.agents.recipe import make_model, make_monkey_env, make_vec_env
 
 
+@pytest.mark.slow
 def test_subproc_vec_env_gets_the_same_input_scaling_as_the_recipe():
     reference = make_model(make_vec_env(make_monkey_env, 2)).policy.features_extractor.state_dict()
     venv = SubprocVecEnv([make_monkey_env] * 2, start_method="spawn")

@@ -4,6 +4,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 SEED_CODE = textwrap.dedent('''
     import gymnasium as gym
     import neurogym_lite as ngym
@@ -66,6 +68,7 @@ SEED_CODE = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.slow
 def test_seed_workflow_runs_unchanged(tmp_path):
     script = tmp_path / "seed.py"
     script.write_text(SEED_CODE)

@@ -36,6 +36,7 @@ def test_planted_slow_errors_are_recovered_with_an_interval_that_covers_them():
     assert set(res.per_coh) <= set(COHS)
 
 
+@pytest.mark.slow
 def test_the_coherence_mix_alone_does_not_make_errors_slow():
     # errors sit at weak coherence, where all RTs are long: pooled, errors look slower
     rejections, pooled = 0, []

@@ -93,6 +93,7 @@ def test_pickle_wrapped():
         assert np.array_equal(s1[0], s2[0]) and s1[1:] == s2[1:]
 
 
+@pytest.mark.slow
 def test_subprocess_vec_env():
     from stable_baselines3.common.vec_env import SubprocVecEnv
 
