@@ -79,6 +79,16 @@ def _nearest_steps(ms: float, dt: float) -> int:
     return math.floor(ms / dt + 0.5)
 
 
+def truncated_exponential_ms(rng: np.random.Generator, mean: float, lo: float, hi: float) -> float:
+    """One draw from an exponential of mean ``mean`` truncated to ``[lo, hi]`` (ms; ``hi`` may be inf)."""
+    # Memoryless: an exponential truncated to [lo, hi] is lo + the same exponential truncated to
+    # [0, hi - lo]. Its inverse CDF, -mean * log(1 - u * (1 - exp(-w/mean))) with u ~ U[0, 1), is
+    # exact however far [lo, hi] sits in the tail (no rejection loop, no CDF values that round to 1)
+    # and its log argument stays in (0, 1].
+    u = rng.uniform(0.0, 1.0)
+    return lo - mean * math.log1p(u * math.expm1(-(hi - lo) / mean))
+
+
 @dataclass(frozen=True)
 class PeriodTiming:
     """A validated timing spec for one period; ``sample`` returns a duration in steps.
@@ -106,13 +116,7 @@ class PeriodTiming:
         if kind == "uniform":
             ms = rng.uniform(p[0], p[1])
         elif kind == "truncated_exponential":
-            mean, lo, hi = p
-            # Memoryless: an exponential truncated to [lo, hi] is lo + the same exponential
-            # truncated to [0, hi - lo]. Its inverse CDF, -mean * log(1 - u * (1 - exp(-w/mean)))
-            # with u ~ U[0, 1), is exact however far [lo, hi] sits in the tail (no rejection
-            # loop, no CDF values that round to 1) and its log argument stays in (0, 1].
-            u = rng.uniform(0.0, 1.0)
-            ms = lo - mean * math.log1p(u * math.expm1(-(hi - lo) / mean))
+            ms = truncated_exponential_ms(rng, *p)
         else:  # callable
             assert self.func is not None
             ms = self.func(rng) if self.func_takes_rng else self.func()
@@ -228,9 +232,8 @@ class TruncExp:
     def __call__(self, rng: np.random.Generator | None = None) -> float:
         if self.vmin >= self.vmax:
             return self.vmax
-        rng = rng if rng is not None else np.random.default_rng()
-        u = rng.uniform(0.0, 1.0)
-        return self.vmin - self.vmean * math.log1p(u * math.expm1(-(self.vmax - self.vmin) / self.vmean))
+        return truncated_exponential_ms(rng if rng is not None else np.random.default_rng(),
+                                        self.vmean, self.vmin, self.vmax)
 
     def __repr__(self) -> str:
         return f"TruncExp({self.vmean:g}, {self.vmin:g}, {self.vmax:g})"
