@@ -122,7 +122,7 @@ class PerceptualDecisionMakingRT(PerceptualDecisionMaking):
     default_timing: ClassVar[Mapping[str, TimingSpec]] = DEFAULT_RT_TIMING
     required_periods: ClassVar[tuple[str, ...]] = ("stimulus",)
     metadata: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
-        "render_modes": [],
+        **PerceptualDecisionMaking.metadata,  # the parent's render modes; its own paper and tags
         "paper_link": "https://www.jneurosci.org/content/22/21/9475",
         "paper_name": "Response of neurons in the lateral intraparietal area during a combined visual "
                       "discrimination reaction time task (Roitman & Shadlen 2002)",
