@@ -210,7 +210,7 @@ def measure_rt(path: str, config: dict[str, Any]) -> dict[str, Any]:
     import torch
     from sb3_contrib import RecurrentPPO
 
-    from neurogym_lite.agents.rt_population import MONKEY_COHS, _test_env
+    from neurogym_lite.agents.rt_population import MONKEY_COHS, _test_env, meets_targets
     from neurogym_lite.behaviour.ddm import fit_ddm
     from neurogym_lite.behaviour.history import history_regression
     from neurogym_lite.behaviour.reaction_times import collect_rts, rt_shape, rt_summary, slow_errors
@@ -228,8 +228,7 @@ def measure_rt(path: str, config: dict[str, Any]) -> dict[str, Any]:
     out["summary"] = {c: {k: v for k, v in row.items()} for c, row in s.items()}
     accs = [s[c]["accuracy"] for c in MONKEY_COHS]
     rts = [s[c]["mean_rt"] for c in MONKEY_COHS]
-    out["meets_targets"] = bool(out["answered"] >= 0.95 and abs(accs[0] - 0.5) <= 0.06 and accs[-1] >= 0.98
-                                and rts[0] - rts[-1] >= 250)
+    out["meets_targets"] = meets_targets(out["answered"], accs, rts)
     out["learned"] = True
     fits = {}
     for shape in ("flat", "collapsing"):

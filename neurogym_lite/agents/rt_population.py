@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MONKEY_COHS", "measure", "train"]
+__all__ = ["MONKEY_COHS", "measure", "meets_targets", "train"]
 
 #: The coherences (%) of Roitman & Shadlen (2002), on which every RT agent is tested.
 MONKEY_COHS = [0.0, 3.2, 6.4, 12.8, 25.6, 51.2]
@@ -96,6 +96,12 @@ def measure(model: Any, config: dict[str, Any]) -> dict[str, Any]:
     accs = [det["accuracy_by_coh"][f"{c:g}"] for c in MONKEY_COHS]
     out["accuracy"] = float(np.mean(accs))
     out["rt_range_ms"] = float(rts[0] - rts[-1])
-    out["meets_targets"] = bool(det["answered"] >= 0.95 and abs(accs[0] - 0.5) <= 0.06 and accs[-1] >= 0.98
-                                and rts[0] - rts[-1] >= 250)
+    out["meets_targets"] = meets_targets(det["answered"], accs, rts)
     return out
+
+
+def meets_targets(answered: float, accuracies: list[float], mean_rts: list[float]) -> bool:
+    """The RT recipe's design targets, on :data:`MONKEY_COHS` in order: answers >= 95 % of trials,
+    0.5 +- 0.06 correct at 0 %, >= 0.98 at 51.2 %, mean RT falling by >= 250 ms from 0 to 51.2 %."""
+    return bool(answered >= 0.95 and abs(accuracies[0] - 0.5) <= 0.06 and accuracies[-1] >= 0.98
+                and mean_rts[0] - mean_rts[-1] >= 250)
