@@ -308,7 +308,7 @@ def test_monitor_old_argument_names_and_evaluation_is_reproducible(tmp_path):
     first = m.evaluate_policy(num_trials=30, seed=5, verbose=False)
     again = m.evaluate_policy(num_trials=30, seed=5, verbose=False)
     assert first == again and m.data == {"action": [], "reward": [], "cum_reward": [], "performance": []}
-    with pytest.raises(TypeError, match="config"):
+    with pytest.raises(FileNotFoundError, match="config.toml"):  # a config file that is not there is said so
         Monitor(env, config="config.toml")
     with pytest.raises(ValueError, match="interval"):
         Monitor(env, interval=0)

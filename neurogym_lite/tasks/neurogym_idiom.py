@@ -10,14 +10,43 @@ gives NeuroGym's ``trial_length_stats``, and :func:`env_string` describes a task
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from neurogym_lite.tasks.spaces import names_of
 
-__all__ = ["NeuroGymIdiom", "env_string"]
+__all__ = ["NeuroGymIdiom", "RandomStateView", "env_string"]
+
+
+class RandomStateView:
+    """A numpy ``Generator`` that also answers NeuroGym's ``RandomState`` calls, from the same
+    stream: ``randint(low, high, size)`` (``integers``), ``rand(*shape)``, ``randn(*shape)``,
+    ``random_sample(size)``; everything else is the ``Generator``'s own."""
+
+    __slots__ = ("_gen",)
+
+    def __init__(self, generator: np.random.Generator) -> None:
+        self._gen = generator
+
+    def randint(self, low: Any, high: Any = None, size: Any = None, dtype: Any = int) -> Any:
+        return self._gen.integers(low, high, size=size, dtype=dtype)
+
+    def rand(self, *shape: int) -> Any:
+        return self._gen.random(shape or None)
+
+    def randn(self, *shape: int) -> Any:
+        return self._gen.standard_normal(shape or None)
+
+    def random_sample(self, size: Any = None) -> Any:
+        return self._gen.random(size)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._gen, name)
+
+    def __repr__(self) -> str:
+        return f"RandomStateView({self._gen!r})"
 
 
 class NeuroGymIdiom:
@@ -39,15 +68,69 @@ class NeuroGymIdiom:
         lengths = np.empty(num_trials)
         for i in range(num_trials):
             probe.new_trial()  # type: ignore[attr-defined]
-            lengths[i] = probe.ob.shape[0]  # type: ignore[attr-defined]
+            lengths[i] = probe._n_steps  # type: ignore[attr-defined]
         return {"mean": round(float(lengths.mean()), 3), "std": round(float(lengths.std()), 3),
                 "percentile_95": round(float(np.percentile(lengths, 95)), 3), "max": round(float(lengths.max()), 3)}
 
     @property
-    def rng(self) -> np.random.Generator:
-        """NeuroGym's name for the task's random generator: ``self.np_random``, seeded by
-        ``reset(seed=...)`` (a numpy ``Generator``: ``integers``, not ``randint``)."""
-        return self.np_random
+    def rng(self) -> RandomStateView:
+        """NeuroGym's name for the task's random generator: ``self.np_random`` (seeded by
+        ``reset(seed=...)``), which also answers NeuroGym's ``RandomState`` calls (``randint``,
+        ``rand``, ``randn``, ``random_sample``) from the same seeded stream."""
+        return RandomStateView(self.np_random)
+
+    def _post_init(self, allow_empty_timing: bool = False) -> None:
+        """NeuroGym 2.3's opt-in, called at the end of a task's ``__init__``: with
+        ``allow_empty_timing=True`` the task's ``_new_trial`` may add no period, and then its
+        ``_step`` alone decides the observations and when a trial ends (NeuroGym's 5-tuple with
+        ``info['new_trial']``). ``reset`` then returns zeros (clipped into the observation space):
+        such a task has no observation until its first step."""
+        if not isinstance(allow_empty_timing, (bool, np.bool_)):
+            raise TypeError(f"allow_empty_timing must be True or False, got {allow_empty_timing!r}")
+        self._allow_empty_timing = bool(allow_empty_timing)
+
+    def _post_init_once(self) -> None:
+        """NeuroGym 2.3 calls ``_post_init`` right after ``__init__``; a task may override it to opt
+        in to trials without periods. Here it runs once, at the first ``reset``, when overridden."""
+        if self.__dict__.get("_post_init_done"):
+            return
+        self._post_init_done = True
+        if type(self)._post_init is not NeuroGymIdiom._post_init:
+            self._post_init()
+
+    def _start_empty_trial(self, trial: Mapping[str, Any]) -> dict[str, Any]:
+        """A trial without periods (``_post_init(allow_empty_timing=True)``)."""
+        self._empty_trial = True
+        self._gt_list = []
+        self._period_at = []
+        self.t_ind = 0
+        self.performance = 0
+        self.trial = dict(trial)
+        return self.trial
+
+    def _empty_observation(self) -> np.ndarray:
+        space = self.observation_space
+        zeros = np.zeros(space.shape or (), dtype=getattr(space, "dtype", np.float32) or np.float32)
+        low, high = getattr(space, "low", None), getattr(space, "high", None)
+        return np.clip(zeros, low, high).astype(zeros.dtype) if low is not None else zeros
+
+    def _step_empty(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+        """``step`` for a trial without periods: ``_step`` must return NeuroGym's 5-tuple."""
+        a = self._check_action(action)
+        out = self._step(a)
+        if not (isinstance(out, (tuple, list)) and len(out) == 5):
+            raise TypeError(f"{type(self).__name__}._step must return NeuroGym's (ob, reward, terminated, truncated, "
+                            f"info) when its trials have no periods (allow_empty_timing=True), got {out!r:.80}")
+        reward, new_trial, _ = self._check_step_result(out)
+        ob, _, terminated, truncated, step_info = out
+        info = {**step_info, "new_trial": new_trial, "gt": self.trial.get("ground_truth")}
+        self.t_ind += 1
+        if new_trial:
+            info["performance"] = self.performance
+            info["trial"] = self.trial
+            self.num_tr += 1
+            self.new_trial()
+        return ob, reward, bool(terminated), bool(truncated), info
 
     @property
     def ob_names(self) -> list[str]:

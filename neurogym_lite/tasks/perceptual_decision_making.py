@@ -170,6 +170,8 @@ class PerceptualDecisionMaking(TrialEnv):
         self.abort = bool(abort)
         self.enforce_fixation = bool(enforce_fixation)
         self.theta = np.linspace(0, 2 * np.pi, self.dim_ring + 1)[:-1]
+        #: the directions a trial's ``ground_truth`` is drawn from (NeuroGym's name)
+        self.choices = np.arange(self.dim_ring)
         self.ob_names = ["fixation"] + [f"stimulus_{i + 1}" for i in range(self.dim_ring)]
         self.act_names = ["fixate"] + [f"choice_{i + 1}" for i in range(self.dim_ring)]
         # Gymnasium's checker rejects infinite bounds, so the stimulus channels are bounded at 10
@@ -286,12 +288,15 @@ class PerceptualDecisionMaking(TrialEnv):
     def _step(self, action: int) -> tuple[float, bool]:
         if action == 0:
             return 0.0, False
-        period = self._period_at[self.t_ind]
-        if period == "decision":
-            if action == self._gt_list[self.t_ind]:
+        # A choice is asked for wherever the ground truth is one: the decision period (and, under
+        # the ReactionTime wrapper, the stimulus after its first step).
+        gt = self._gt_list[self.t_ind]
+        if gt:
+            if action == gt:
                 self.performance = 1
                 return self._r_correct, True
             return self._r_fail, True
+        period = self._period_at[self.t_ind]
         # Every other period has the fixation cue on; NeuroGym polices only `fixation`.
         if period == "fixation" or self.enforce_fixation:
             if self.abort:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import importlib
 from typing import Any
 
 import gymnasium as gym
@@ -15,7 +16,7 @@ import gymnasium as gym
 from neurogym_lite.tasks import TASKS
 from neurogym_lite.wrappers.pass_reward import PassReward
 
-__all__ = ["make", "make_env", "register"]
+__all__ = ["all_envs", "make", "make_env", "register"]
 
 
 def _check_task(task: Any) -> None:
@@ -75,3 +76,24 @@ def register(id_: str, **kwargs: Any) -> None:
     if id_ in gym.registry:
         del gym.registry[id_]  # replace without gymnasium's "overriding" warning: the user asked for it
     gym.register(id=id_, **kwargs)
+
+
+def all_envs(tag: str | None = None, psychopy: bool = False, contrib: bool = False,
+             collections: bool = False) -> list[str]:
+    """NeuroGym's ``all_envs``: the ids of this package's tasks, sorted; with ``tag``, those whose
+    ``metadata['tags']`` include it. NeuroGym's psychopy, contrib and collection tasks are not
+    provided, so those switches add nothing."""
+    for name, value in (("psychopy", psychopy), ("contrib", contrib), ("collections", collections)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, got {value!r}")
+    ids = sorted(TASKS)
+    if tag is None:
+        return ids
+    if not isinstance(tag, str):
+        raise TypeError(f"tag must be a string such as 'perceptual', got {tag!r}")
+    return [i for i in ids if tag in _tags(i)]
+
+
+def _tags(task_id: str) -> list[str]:
+    module, _, cls = TASKS[task_id].partition(":")
+    return list(getattr(importlib.import_module(module), cls).metadata.get("tags", []))

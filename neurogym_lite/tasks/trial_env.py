@@ -35,11 +35,12 @@ from neurogym_lite.tasks.neurogym_idiom import NeuroGymIdiom, env_string
 from neurogym_lite.tasks.periods import TrialPeriods
 from neurogym_lite.tasks.timing import TimingSpec, check_dt
 from neurogym_lite.tasks.trial_arrays import TrialArrays
+from neurogym_lite.tasks.trial_modifiers import TrialModifiers
 
 __all__ = ["TrialEnv", "env_string"]  # env_string: NeuroGym has it in neurogym.core
 
 
-class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, gym.Env[np.ndarray, np.int64]):
+class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, TrialModifiers, gym.Env[np.ndarray, np.int64]):
     """Base class for trial-based tasks.
 
     Subclasses set ``default_timing`` (the periods, in order, with default durations), optionally
@@ -110,6 +111,10 @@ class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, gym.Env[np.ndarray, np.
         self._n_act = 0
         self.start_ind: dict[str, int] = {}
         self.end_ind: dict[str, int] = {}
+        # trial wrappers (ReactionTime, SideBias) that take part in drawing every trial
+        self._trial_modifiers: list[Any] = []
+        self._allow_empty_timing = False
+        self._empty_trial = False
 
     # ------------------------------------------------------------------ trials
     def new_trial(self, **kwargs: Any) -> dict[str, Any]:
@@ -124,16 +129,26 @@ class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, gym.Env[np.ndarray, np.
         self._ob = None
         self._gt = None
         try:
+            for modifier in self._trial_modifiers:
+                kwargs = modifier.before_trial(self, dict(kwargs))
             trial = self._new_trial(**kwargs)
-            if self._n_steps == 0:
-                raise RuntimeError(f"{type(self).__name__}._new_trial() added no period with steps")
             if not isinstance(trial, Mapping):
                 raise TypeError(f"{type(self).__name__}._new_trial() must return the trial's parameters as a dict "
                                 f"(e.g. {{'ground_truth': 1}}), got {type(trial).__name__} {trial!r:.60}")
+            if self._n_steps == 0:
+                if not self._allow_empty_timing:
+                    raise RuntimeError(
+                        f"{type(self).__name__}._new_trial() added no period with steps; a task whose trials have "
+                        "no periods (its _step says when a trial ends) opts in with "
+                        "self._post_init(allow_empty_timing=True) at the end of __init__")
+                return self._start_empty_trial(trial)
+            for modifier in self._trial_modifiers:
+                modifier.after_trial(self, trial)
             self._check_groundtruth()
         except BaseException:
             self.start_ind, self.end_ind, self._n_steps, self._ob, self._gt = saved
             raise
+        self._empty_trial = False
         self._ensure_arrays()
         assert self._gt is not None
         self._gt_list = self._gt.tolist()
@@ -160,9 +175,6 @@ class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, gym.Env[np.ndarray, np.
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _step(self, action: int) -> tuple[float, bool]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
     # ------------------------------------------------------------------ gymnasium API
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
@@ -176,24 +188,30 @@ class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, gym.Env[np.ndarray, np.
         if options is not None:
             if not isinstance(options, Mapping):
                 raise TypeError(f"reset options must be a dict such as {{'trial': {{'coh': 0}}}}, got {options!r}")
-            unknown = [k for k in options if k != "trial"]
+            unknown = [k for k in options if k not in ("trial", "no_step")]
             if unknown:
-                raise ValueError(f"reset options has unknown key(s) {unknown}; expected 'trial'")
+                raise ValueError(f"reset options has unknown key(s) {unknown}; expected 'trial' (or NeuroGym's "
+                                 "'no_step', which changes nothing here: reset never takes a step)")
             if "trial" in options:
                 if not isinstance(options["trial"], Mapping):
                     raise TypeError(f"reset options['trial'] must be a dict of trial parameters, got {options['trial']!r}")
                 trial_kwargs = dict(options["trial"])
         # the trial parameters are checked by _new_trial: on failure, restore the generator too
+        self._post_init_once()
         saved = (self._np_random, self._np_random_seed, self.num_tr)
         super().reset(seed=seed)
         self.num_tr = 0
         try:
+            for modifier in self._trial_modifiers:
+                modifier.on_reset(self)
             self.new_trial(**trial_kwargs)
         except BaseException:
             self._np_random, self._np_random_seed, self.num_tr = saved
             raise
         self._act_space = self.action_space
         self._n_act = self._n_actions
+        if self._empty_trial:
+            return self._empty_observation(), {"new_trial": False, "gt": self.trial.get("ground_truth")}
         return self._ob[0].copy(), {"new_trial": False, "gt": self._gt_list[0]}  # type: ignore[index]
 
     def _check_action(self, action: Any) -> int:
@@ -217,6 +235,8 @@ class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, gym.Env[np.ndarray, np.
 
     def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
         if self._ob is None:
+            if self._empty_trial:
+                return self._step_empty(action)
             raise RuntimeError("call reset() before step()")
         # Fast path for the common case, a plain int inside the action space that ``reset`` saw;
         # anything else (numpy integers, bools, bad actions, a replaced space) takes the full check.
@@ -258,6 +278,8 @@ class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, gym.Env[np.ndarray, np.
             raise TypeError(f"{name} must return (reward, new_trial) or NeuroGym's (ob, reward, terminated, truncated, "
                             f"info), got {type(out).__name__} {out!r:.80}")
         reward = out[0] if len(out) == 2 else out[1]
+        if isinstance(reward, np.ndarray) and reward.size == 1:
+            reward = reward.reshape(()).item()  # NeuroGym's tasks may compute it as a 1-element array
         if isinstance(reward, (bool, np.bool_)) or not isinstance(reward, (int, float, np.integer, np.floating)):
             raise TypeError(f"{name} returned a reward that is not a number: {reward!r:.60}")
         if not math.isfinite(float(reward)):

@@ -52,6 +52,9 @@ MODULES: dict[str, str] = {
     "utils.data": "tasks.dataset",
     "utils.plotting": "tasks.plotting",
     "utils.ngym_random": "tasks.timing",
+    # NeuroGym's configuration: neurogym.config.Config, neurogym.config.config.Config
+    "config": "utils.config",
+    "config.config": "utils.config",
 }
 
 #: old split module -> {name: new module, or "new module:new name" for a renamed one}

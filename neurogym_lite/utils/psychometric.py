@@ -10,11 +10,12 @@ NeuroGym's curve has none) and draws 95 % Wilson intervals, with the package's f
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
-from neurogym_lite.utils.validation import check_array
+from neurogym_lite.utils.validation import check_array, check_binary, check_same_length
 
 __all__ = ["plot_psychometric"]
 
@@ -24,13 +25,30 @@ def plot_psychometric(sig_ev: Any, ch: Any, ax: Any, title: str | None = None, l
 
     ``sig_ev``: signed evidence per trial (positive towards the choice coded 1 in ``ch``); ``ch``:
     1 or 0 per trial (True/False accepted). Returns the
-    :class:`~neurogym_lite.behaviour.psychometric.PsychometricFit`.
+    :class:`~neurogym_lite.behaviour.psychometric.PsychometricFit`, or None (with a warning, and the
+    choice rates drawn) when there are fewer than 3 distinct evidence values to fit.
     """
     from neurogym_lite.behaviour.plotting import plot_psychometric as draw
     from neurogym_lite.behaviour.psychometric import fit_psychometric
 
     x = check_array("sig_ev", sig_ev, ndim=1, finite=True)
-    fit = fit_psychometric(x, ch, link="probit", fit_lapses=False, n_boot=0)
+    y = check_binary("ch", ch)
+    check_same_length(sig_ev=x, ch=y)
+    if np.unique(x).size < 3:
+        # NeuroGym's example ends here with an agent trained for a few hundred steps that rarely
+        # answers: draw what there is and say why there is no curve, instead of stopping
+        warnings.warn(f"plot_psychometric: {x.size} trial(s) at {np.unique(x).size} signed evidence value(s); "
+                      "a psychometric curve needs at least 3: the choice rates are drawn without a fit",
+                      UserWarning, stacklevel=2)
+        for v in np.unique(x):
+            ax.plot(v, y[x == v].mean(), "o", color=f"C{len(ax.get_lines()) % 10}",
+                    label=legend if legend is not None else "data")
+        ax.set_xlabel("signed evidence (+: towards choice 1)")
+        ax.set_ylabel("P(choice 1)")
+        if title is not None:
+            ax.set_title(title)
+        return None
+    fit = fit_psychometric(x, y, link="probit", fit_lapses=False, n_boot=0)
     draw(ax, fit, xlim=float(np.abs(x).max()), color=f"C{len(ax.get_lines()) % 10}",
          label=legend if legend is not None else "data")
     ax.set_xlabel("signed evidence (+: towards choice 1)")

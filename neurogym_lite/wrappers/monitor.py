@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, SupportsFloat
 
@@ -43,9 +44,11 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
     is ``runs/<task class>/<timestamp>`` under the working directory, as in NeuroGym (the monitor
     prints where).
 
-    NeuroGym's older argument names work too: ``sv_per`` (interval), ``sv_stp`` (trigger),
-    ``sv_fig`` (plot_create), ``num_stps_sv_fig`` (plot_steps), ``fig_type`` (ext). Its ``config``
-    files are not read. Differences on purpose: nothing is written unless ``folder`` is given or
+    The arguments come in NeuroGym's order (``Monitor(env, config)`` works); ``save_dir`` is
+    NeuroGym's name for ``folder``. NeuroGym's older argument names work too: ``sv_per`` (interval), ``sv_stp`` (trigger),
+    ``sv_fig`` (plot_create), ``num_stps_sv_fig`` (plot_steps), ``fig_type`` (ext). ``config`` (a
+    :class:`~neurogym_lite.utils.config.Config`, a TOML file or a dict) gives the settings instead, as
+    in NeuroGym: ``monitor.*``, and the folder ``local_dir/<env.name>/<timestamp>``. Differences on purpose: nothing is written unless ``folder`` is given or
     figures are asked for; the
     monitor does not reset the env when it is built; :meth:`evaluate_policy` carries a recurrent
     model's state across trials (as in training) and does not add its trials to ``data``.
@@ -54,8 +57,7 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
     def __init__(
         self,
         env: gym.Env,
-        *,
-        folder: str | Path | None = None,
+        config: Any = None,
         name: str | None = None,
         trigger: str = "trial",
         interval: int = 1000,
@@ -63,7 +65,9 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
         plot_create: bool = False,
         plot_steps: int = 1000,
         ext: str = "png",
-        config: Any = None,
+        *,
+        folder: str | Path | None = None,
+        save_dir: str | Path | None = None,
         sv_per: int | None = None,
         sv_stp: str | None = None,
         sv_fig: bool | None = None,
@@ -71,11 +75,29 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
         fig_type: str | None = None,
     ) -> None:
         super().__init__(env)
+        if save_dir is not None:  # NeuroGym's name for folder
+            if folder is not None:
+                raise ValueError("folder= and save_dir= name the same thing: give one")
+            folder = save_dir
+        self.config = None
         if config is not None:
-            raise TypeError(
-                "config: NeuroGym's configuration files are not read by neurogym_lite; pass the settings as "
-                "arguments instead (folder=, trigger=, interval=, verbose=, plot_create=, plot_steps=, ext=)"
-            )
+            given = {k: v for k, v in (("trigger", trigger != "trial"), ("interval", interval != 1000),
+                                       ("verbose", verbose is not True), ("plot_create", plot_create is not False),
+                                       ("plot_steps", plot_steps != 1000), ("ext", ext != "png"), ("sv_per", sv_per),
+                                       ("sv_stp", sv_stp), ("sv_fig", sv_fig), ("num_stps_sv_fig", num_stps_sv_fig),
+                                       ("fig_type", fig_type)) if v not in (None, False)}
+            if given:
+                raise ValueError(f"config= and {', '.join(given)}= both set the monitor: give the settings in one place")
+            cfg = _as_config(config)
+            self.config = cfg
+            trigger, interval, verbose = cfg.monitor.trigger, cfg.monitor.interval, cfg.monitor.verbose
+            plot_create, plot_steps, ext = cfg.monitor.plot.create, cfg.monitor.plot.step, cfg.monitor.plot.ext
+            name = name if name is not None else (cfg.monitor.name or None)
+            if folder is None:
+                # NeuroGym's folder: local_dir/<env name>/<timestamp>
+                stamp = datetime.datetime.now().strftime("%Y-%m-%dT%H-%M-%S-%f")
+                folder = Path(cfg.local_dir) / (cfg.env.name or type(env.unwrapped).__name__) / stamp
+                print(f"Monitor: files go to {folder} (config.local_dir)")
         trigger = sv_stp if sv_stp is not None else trigger
         if trigger not in ("trial", "step"):
             raise ValueError(f"trigger must be 'trial' or 'step', got {trigger!r}")
@@ -108,6 +130,11 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
         self._obs: Any = None
         self._steps: dict[str, list[Any]] = {}
         self._plotted_block = False
+
+    @property
+    def save_dir(self) -> Path | None:
+        """NeuroGym's name for ``folder``: where data and figures go (None: nowhere)."""
+        return self.folder
 
     # ------------------------------------------------------------------ gymnasium API
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
@@ -299,6 +326,18 @@ class Monitor(ForwardAttributes, gym.Wrapper[Any, Any, Any, Any]):
         if save_fig and self.folder is not None:
             fig.savefig(self.folder / f"{self.name}_training_history.png", dpi=150)
         return fig
+
+
+def _as_config(config: Any) -> Any:
+    from neurogym_lite.utils.config import Config
+
+    if isinstance(config, Config):
+        return config
+    if isinstance(config, (str, Path)):
+        return Config(config)
+    if isinstance(config, Mapping):
+        return Config.model_validate(config)
+    raise TypeError(f"config must be a Config, a path to a TOML file or a dict of settings, got {config!r:.80}")
 
 
 def _plain(action: Any) -> Any:
