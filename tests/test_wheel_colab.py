@@ -147,7 +147,14 @@ def test_fresh_environment_imports_the_installed_wheel(fresh):
     assert not Path(out).is_relative_to(ROOT)
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+# With pytest-xdist's --dist loadgroup (.ci/run), the notebooks run on two workers, each with its own
+# fresh environment: the heavy trainers split between the groups (run times: notebooks/run_times.json).
+_SECOND_WORKER = ("02_", "04_", "06_", "08_")
+NOTEBOOK_PARAMS = [pytest.param(nb, marks=pytest.mark.xdist_group("wheel_b" if nb.name.startswith(_SECOND_WORKER)
+                                                                  else "wheel_a"), id=nb.name) for nb in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOK_PARAMS)
 def test_notebook_runs_alone_from_the_installed_wheel(fresh, notebook, tmp_path, request):
     import nbformat
 

@@ -2,7 +2,7 @@
 
     python tools/build_populations.py train fd_rl     # 20 RL networks, notebook 2's recipe (~15 CPU min)
     python tools/build_populations.py train fd_sl     # 20 supervised networks, notebook 8's recipe (~2 CPU min)
-    python tools/build_populations.py train rt_rl     # 10 reaction-time agents, the RT recipe (~60 CPU min)
+    python tools/build_populations.py train rt_rl     # 12 reaction-time agents, the RT recipe (~2 CPU hours)
     python tools/build_populations.py measure fd_rl   # the per-network measures -> the package's table
 
 Every network is trained on a seed never used to design or tune its recipe (the recipes were
@@ -53,7 +53,7 @@ POPULATIONS: dict[str, dict[str, Any]] = {
         "about": "the reaction-time recipe (neurogym_lite.agents.recipe.RT_RECIPE: notebook 2's with gamma 0.998, "
                  "n_steps 256, learning rate 3e-4, forget-gate bias 2; 400,000 steps: the shipped pdm_rt_lstm's) "
                  "on PerceptualDecisionMakingRT-v0",
-        "seeds": list(range(100, 110)),
+        "seeds": list(range(100, 112)),
         "config": {"trainer": "neurogym_lite.agents.rt_population:train",
                    "measure": "neurogym_lite.agents.rt_population:measure",
                    "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000},

@@ -33,9 +33,9 @@ RESULTS = NOTEBOOKS / "run_times.json"
 README = ROOT / "README.md"
 #: The README's test commands, timed by ``--tests``: the quick check and the full suite (as CI runs it).
 TEST_COMMANDS = {
-    "quick": [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-m", "not slow and not browser",
-              "--ignore=tests/test_wheel_colab.py"],
-    "full": [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-ra"],
+    "quick": [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "auto", "-m",
+              "not slow and not browser", "--ignore=tests/test_wheel_colab.py"],
+    "full": [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-ra", "-n", "auto", "--dist", "loadgroup"],
 }
 #: Where the README gives each command's measured time: "... (<time> measured on <cores> cores)".
 TEST_TIME = {name: re.compile(rf"(<!-- {name} -->)(?P<time>[^<]*)(<!-- /{name} -->)") for name in TEST_COMMANDS}
