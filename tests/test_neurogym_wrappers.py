@@ -193,6 +193,8 @@ def test_plot_psychometric_draws_what_there_is_when_a_curve_cannot_be_fitted():
     with pytest.warns(UserWarning, match="at least 3"):
         assert plot_psychometric([6.4, 6.4, -6.4], [1, 1, 0], ax) is None
     assert len(ax.get_lines()) == 2
+    with pytest.warns(UserWarning, match="both choices"):  # an agent that always answers the same
+        assert plot_psychometric([-6.4, 0.0, 6.4, 12.8], [1, 1, 1, 1], ax) is None
     with pytest.raises(ValueError, match="ch"):
         plot_psychometric([1.0, 2.0], [1, 0, 1], ax)
 
@@ -303,6 +305,8 @@ def test_neurogym_random_state_calls_draw_from_the_seeded_generator_and_no_step_
     env.reset(seed=7)
     assert (env.rng.randint(0, 10, size=5).tolist(), env.rng.rand(2).tolist(), float(env.rng.randn())) == first
     assert env.rng.integers(0, 3) in (0, 1, 2), "the Generator's own methods are there too"
+    with pytest.raises(AttributeError, match=r"reset\(seed="):  # NeuroGym's env.seed(): gymnasium dropped it
+        env.seed(0)
 
 
 def test_all_envs_lists_the_tasks_and_filters_by_tag():

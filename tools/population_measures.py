@@ -294,9 +294,22 @@ def measure_population(name: str, configs: list[dict[str, Any]], about: dict[str
         path = resources.files("neurogym_lite.agents") / "models" / f"{shipped}.zip"
         jobs.append((name, str(path), check_config({"seed": 0, "eval_seed": configs[0]["eval_seed"] - 1_000 *
                                                     configs[0]["seed"]})))
+    # A network already in the table with the same weights is not measured again (the measures are
+    # deterministic: its own test trials, fixed seeds); a new or retrained one is.
+    old = json.loads(out.read_text()) if out.exists() else {}
+    sha = {int(r["seed"]): r.get("weights_sha256") for r in rows.values()}
+    kept: dict[int, Any] = {}
+    for n in old.get("networks", []):
+        fields = {k: v for k, v in n.items() if k not in ("seed", "eval_seed", "trained", "engine")}
+        if fields and n.get("engine", {}).get("weights_sha256") == sha.get(n["seed"]) is not None:
+            kept[n["seed"]] = fields
+    if old.get("shipped") and len(old["shipped"]) > 2:
+        kept[0] = {k: v for k, v in old["shipped"].items() if k not in ("name", "seed")}
+    jobs = [j for j in jobs if j[2]["seed"] not in kept]
+    print(f"measuring {len(jobs)} network(s); {len(kept)} kept from {out.name} (same weights)")
     ctx = mp.get_context("spawn")
     with ctx.Pool(workers) as pool:
-        measured = dict(pool.map(_one, jobs))
+        measured = {**kept, **dict(pool.map(_one, jobs))}
     networks = []
     for c in configs:
         seed = c["seed"]

@@ -72,6 +72,13 @@ class NeuroGymIdiom:
         return {"mean": round(float(lengths.mean()), 3), "std": round(float(lengths.std()), 3),
                 "percentile_95": round(float(np.percentile(lengths, 95)), 3), "max": round(float(lengths.max()), 3)}
 
+    def __getattr__(self, name: str) -> Any:
+        # only for attributes that do not exist: NeuroGym's env.seed() gets an answer, not a bare error
+        if name == "seed":
+            raise AttributeError(f"{type(self).__name__} has no seed(): gymnasium dropped it; reset(seed=...) seeds the "
+                                 "task and self.rng")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     @property
     def rng(self) -> RandomStateView:
         """NeuroGym's name for the task's random generator: ``self.np_random`` (seeded by

@@ -26,7 +26,7 @@ def plot_psychometric(sig_ev: Any, ch: Any, ax: Any, title: str | None = None, l
     ``sig_ev``: signed evidence per trial (positive towards the choice coded 1 in ``ch``); ``ch``:
     1 or 0 per trial (True/False accepted). Returns the
     :class:`~neurogym_lite.behaviour.psychometric.PsychometricFit`, or None (with a warning, and the
-    choice rates drawn) when there are fewer than 3 distinct evidence values to fit.
+    choice rates drawn) when there are fewer than 3 distinct evidence values or one choice only.
     """
     from neurogym_lite.behaviour.plotting import plot_psychometric as draw
     from neurogym_lite.behaviour.psychometric import fit_psychometric
@@ -34,12 +34,12 @@ def plot_psychometric(sig_ev: Any, ch: Any, ax: Any, title: str | None = None, l
     x = check_array("sig_ev", sig_ev, ndim=1, finite=True)
     y = check_binary("ch", ch)
     check_same_length(sig_ev=x, ch=y)
-    if np.unique(x).size < 3:
+    if np.unique(x).size < 3 or np.unique(y).size < 2:
         # NeuroGym's example ends here with an agent trained for a few hundred steps that rarely
-        # answers: draw what there is and say why there is no curve, instead of stopping
-        warnings.warn(f"plot_psychometric: {x.size} trial(s) at {np.unique(x).size} signed evidence value(s); "
-                      "a psychometric curve needs at least 3: the choice rates are drawn without a fit",
-                      UserWarning, stacklevel=2)
+        # answers, or always answers the same: draw what there is and say why there is no curve
+        warnings.warn(f"plot_psychometric: {x.size} trial(s) at {np.unique(x).size} signed evidence value(s), "
+                      f"choices {sorted(set(y.tolist()))}; a psychometric curve needs at least 3 evidence values and "
+                      "both choices: the choice rates are drawn without a fit", UserWarning, stacklevel=2)
         for v in np.unique(x):
             ax.plot(v, y[x == v].mean(), "o", color=f"C{len(ax.get_lines()) % 10}",
                     label=legend if legend is not None else "data")
