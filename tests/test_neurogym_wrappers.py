@@ -10,10 +10,10 @@ import gymnasium as gym
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from neurogym_lite.core import TrialEnv
 from scipy.stats import binomtest
 
 import neurogym_lite as ngym
-from neurogym_lite.core import TrialEnv
 from neurogym_lite.utils import TruncExp, plot_psychometric
 from neurogym_lite.wrappers import Monitor, PassAction, PassReward, ReactionTime, SideBias
 
