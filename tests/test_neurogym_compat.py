@@ -524,5 +524,5 @@ def test_plot_psychometric_as_neurogym_users_call_it():
     assert ax.get_title() == "psychometric" and ax.get_lines()
     assert fit.bias < 0  # the planted preference for choice 1 shifts the curve left
     plt.close(fig)
-    with pytest.raises(ValueError):
-        plot_psychometric(sig_ev, np.ones_like(ch), plt.subplots()[1])
+    with pytest.warns(UserWarning, match="both choices"):  # one choice only: the rates are drawn, no curve
+        assert plot_psychometric(sig_ev, np.ones_like(ch), plt.subplots()[1]) is None
