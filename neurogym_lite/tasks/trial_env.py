@@ -175,6 +175,9 @@ class TrialEnv(TrialPeriods, TrialArrays, NeuroGymIdiom, TrialModifiers, gym.Env
     def _new_trial(self, **kwargs: Any) -> dict[str, Any]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _step(self, action: int) -> tuple[float, bool]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
     # ------------------------------------------------------------------ gymnasium API
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None

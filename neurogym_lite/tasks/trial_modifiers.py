@@ -50,6 +50,3 @@ class TrialModifiers:
             del self.start_ind[name], self.end_ind[name]
         self.end_ind = {p: min(end, n_steps) for p, end in self.end_ind.items()}
         self._n_steps = n_steps
-
-    def _step(self, action: int) -> tuple[float, bool]:  # pragma: no cover - abstract
-        raise NotImplementedError
