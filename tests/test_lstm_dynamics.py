@@ -66,6 +66,7 @@ def test_constant_input_is_the_tasks_noise_free_observation(recorded):
     assert np.allclose(constant_input(env, 51.2, 0), [1, 0.756, 0.244, 0])
     assert np.allclose(constant_input(env, 51.2, 1, fixation=0.0, reward=1.0), [0, 0.244, 0.756, 1])
     assert np.allclose(constant_input(env, 0.0, 0), constant_input(env, 0.0, 1))
+    assert np.allclose(constant_input(env, 51.2, 0, stimulus=False), [1, 0, 0, 0]), "the screen before the dots"
     plain = gym.make("PerceptualDecisionMaking-v0")
     assert constant_input(plain, 6.4, 0).shape == (3,), "without PassReward no reward entry"
     with pytest.raises(TypeError, match="env must be a PerceptualDecisionMaking task"):
@@ -126,3 +127,17 @@ def test_actor_dynamics_refuses_what_it_cannot_read(recorded):
         dyn.logits(np.zeros(64))
     with pytest.raises(ValueError, match="same shape"):
         full_state(np.zeros((2, 64)), np.zeros((3, 64)))
+
+
+def test_measure_dynamics_gives_notebook_10s_numbers_for_one_network(recorded):
+    from neurogym_lite.neural.dynamics_measures import choice_axis, measure_dynamics
+
+    model, env, _, _ = recorded
+    m = measure_dynamics(model, env, n_trials=150, seed=11, n_initial=16, pulse_ms=1000)
+    assert m["n_slow_points"] == 1 and m["n_stable"] == 1
+    assert 0 < m["top_eigenvalue"] < 1 and m["tau_ms"] == pytest.approx(-100 / np.log(m["top_eigenvalue"]))
+    assert len(m["pulse"]["response"]) == 10 and len(m["pulse_kernel"]) == 5, "5 frames of 100 ms"
+    assert m["push"]["low"] <= m["push"]["effect"] <= m["push"]["high"]
+    assert m["push"]["effect"] > abs(m["push"]["control_effect"]), "the choice axis matters more than random pushes"
+    with pytest.raises(ValueError, match="needs trials of both choices"):
+        choice_axis(np.zeros((5, 4)), np.ones(5))

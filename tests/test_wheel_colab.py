@@ -149,7 +149,7 @@ def test_fresh_environment_imports_the_installed_wheel(fresh):
 
 # With pytest-xdist's --dist loadgroup (.ci/run), the notebooks run on two workers, each with its own
 # fresh environment: the heavy trainers split between the groups (run times: notebooks/run_times.json).
-_SECOND_WORKER = ("02_", "04_", "06_", "08_")
+_SECOND_WORKER = ("02_", "04_", "06_", "08_", "10_")
 NOTEBOOK_PARAMS = [pytest.param(nb, marks=pytest.mark.xdist_group("wheel_b" if nb.name.startswith(_SECOND_WORKER)
                                                                   else "wheel_a"), id=nb.name) for nb in NOTEBOOKS]
 

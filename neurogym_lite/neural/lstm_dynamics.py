@@ -29,13 +29,15 @@ from neurogym_lite.utils.validation import check_array, check_int, check_real
 __all__ = ["ActorDynamics", "choice_preference", "constant_input", "full_state", "pulse_response"]
 
 
-def constant_input(env: Any, coh: float, ground_truth: int, *, fixation: float = 1.0, reward: float = 0.0) -> np.ndarray:
+def constant_input(env: Any, coh: float, ground_truth: int, *, fixation: float = 1.0, reward: float = 0.0,
+                   stimulus: bool = True) -> np.ndarray:
     """The noise-free observation of a perceptual decision task (``PerceptualDecisionMaking``,
     fixed-duration or reaction-time) while the dots of coherence ``coh`` (%) move towards
     ``ground_truth`` (0-based), with the fixation cue at ``fixation`` and, when the env appends the
     last reward (``PassReward``), that entry at ``reward``: the task's documented
     ``cos(theta_i - theta_gt) * coh / 200 + 0.5`` per stimulus channel. ``coh = 0`` gives the
-    0 % stimulus whatever ``ground_truth``."""
+    0 % stimulus whatever ``ground_truth``; ``stimulus=False`` gives the screen before the dots
+    (stimulus channels at 0, as the task shows them during fixation)."""
     task = getattr(env, "unwrapped", env)
     theta = getattr(task, "theta", None)
     if theta is None or not hasattr(task, "dim_ring"):
@@ -45,6 +47,8 @@ def constant_input(env: Any, coh: float, ground_truth: int, *, fixation: float =
     fixation = check_real("fixation", fixation)
     reward = check_real("reward", reward)
     stim = np.cos(np.asarray(theta) - theta[gt]) * (coh / 200) + 0.5
+    if not stimulus:
+        stim = np.zeros_like(stim)
     ob = np.r_[fixation, stim]
     n_obs = int(np.prod(env.observation_space.shape))
     if n_obs == ob.size + 1:
