@@ -106,7 +106,7 @@ def measure_dynamics(model: Any, env: Any, *, n_trials: int = 600, seed: int = 0
     choices = rollout.choices
     answered = (onset > 0) & (choices > 0)
     idx = np.flatnonzero(answered)
-    if min(np.sum(choices[idx] == 1), np.sum(choices[idx] == 2)) < 20:
+    if idx.size == 0 or min(np.sum(choices[idx] == 1), np.sum(choices[idx] == 2)) < 20:
         out["note"] = "fewer than 20 trials of one choice: no choice axis, pulse or push measures"
         return out
     half_a, half_b = idx[::2], idx[1::2]  # axes chosen on one half, tested on the other
@@ -114,6 +114,16 @@ def measure_dynamics(model: Any, env: Any, *, n_trials: int = 600, seed: int = 0
     axis = choice_axis(states[last[half_a]], choices[half_a])
     if len(fp):
         out["slow_mode_vs_choice_axis"] = float(abs(fp.top_mode(0) @ axis))
+    radius = float(np.mean(np.linalg.norm(starts - starts.mean(axis=0), axis=1)))
+    if len(fp) > 1:  # several slow points: how far apart, and (three or more) along which line
+        gaps = np.linalg.norm(fp.points[:, None] - fp.points[None], axis=2)
+        out["slow_points_spread"] = float(gaps.max() / radius)
+        if len(fp) >= 3:
+            line = np.linalg.svd(fp.points - fp.points.mean(axis=0), full_matrices=False)[2][0]
+            out["slow_points_line_vs_choice_axis"] = float(abs(line @ axis))
+    rts = [t["rt"] for t in rollout.trials if t.get("rt") is not None and t.get("coh") == 0]
+    if rts:
+        out["median_rt_at_0_ms"] = float(np.median(rts))
     if len(ends[0]) and len(ends[1]):
         push = ends[0].points[0] - ends[1].points[0]
         out["input_vs_choice_axis"] = float(abs(push @ axis) / np.linalg.norm(push))

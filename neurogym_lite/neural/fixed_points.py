@@ -144,7 +144,7 @@ def find_fixed_points(
     *,
     tolerance: float = 1e-6,
     max_iterations: int = 1000,
-    unique_distance: float = 1e-3,
+    unique_distance: float | None = None,
     outlier_scale: float = 10.0,
     jitter: float = 0.0,
     seed: int = 0,
@@ -155,7 +155,9 @@ def find_fixed_points(
     advise) is moved down the speed ``q`` (``max_iterations`` L-BFGS iterations), after adding Gaussian noise of SD ``jitter`` (drawn from ``seed``) so that
     nearby starts explore. Kept: states ending with ``q < tolerance``, not farther from the initial
     states' centroid than ``outlier_scale`` times the initial states' mean distance from it, and
-    more than ``unique_distance`` (Euclidean) from a slower point already kept. The tolerance is
+    more than ``unique_distance`` (Euclidean) from a slower point already kept; by default 2 % of the
+    initial states' mean distance from their centroid, so that points converging slowly along a
+    slow direction (their speed below the tolerance before they reach the same point) count once. The tolerance is
     in the state's own units squared: for states of order 1, ``1e-6`` means the state moves by
     less than ~0.0014 per step.
     """
@@ -164,8 +166,9 @@ def find_fixed_points(
     x0 = check_array("initial_states", initial_states, ndim=2, finite=True, min_size=1)
     tolerance = check_positive("tolerance", tolerance)
     max_iterations = check_int("max_iterations", max_iterations, 1)
-    unique_distance = check_real("unique_distance", unique_distance, low=0.0)
     outlier_scale = check_positive("outlier_scale", outlier_scale)
+    if unique_distance is not None:
+        unique_distance = check_real("unique_distance", unique_distance, low=0.0)
     jitter = check_real("jitter", jitter, low=0.0)
     seed = check_int("seed", seed, 0)
     m, n = x0.shape
@@ -185,6 +188,8 @@ def find_fixed_points(
     slow = np.isfinite(q) & (q < tolerance)
     centroid = x0.mean(axis=0)
     radius = float(np.mean(np.linalg.norm(x0 - centroid, axis=1)))
+    if unique_distance is None:
+        unique_distance = 0.02 * radius
     far = np.linalg.norm(x - centroid, axis=1) > outlier_scale * max(radius, math.ulp(1.0))
     candidates = np.flatnonzero(slow & ~far)
     kept: list[int] = []
