@@ -141,3 +141,17 @@ def test_measure_dynamics_gives_notebook_10s_numbers_for_one_network(recorded):
     assert m["push"]["effect"] > abs(m["push"]["control_effect"]), "the choice axis matters more than random pushes"
     with pytest.raises(ValueError, match="needs trials of both choices"):
         choice_axis(np.zeros((5, 4)), np.ones(5))
+
+
+def test_gates_are_the_lstm_step(recorded):
+    _, env, rollout, dyn = recorded
+    states = full_state(rollout.hidden, rollout.cell)[:20]
+    u = constant_input(env, 12.8, 0)
+    g = dyn.gates(states, u)
+    assert set(g) == {"input", "forget", "candidate", "output"} and g["forget"].shape == (20, dyn.units)
+    c_next = g["forget"] * states[:, dyn.units:] + g["input"] * g["candidate"]
+    with torch.no_grad():
+        stepped = dyn.map_for(u)(torch.tensor(states)).numpy()
+    assert np.allclose(stepped[:, dyn.units:], c_next) and np.allclose(stepped[:, :dyn.units], g["output"] * np.tanh(c_next))
+    with pytest.raises(ValueError, match=r"state must be \(batch, 128\)"):
+        dyn.gates(states[:, :64], u)

@@ -119,6 +119,23 @@ class ActorDynamics:
         c_new = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
         return torch.cat([torch.sigmoid(o) * torch.tanh(c_new), c_new], dim=1)
 
+    def gates(self, state: Any, obs: Any) -> dict[str, np.ndarray]:
+        """The LSTM's gates when it reads ``obs`` at full states ``state`` (``(batch, 2 * units)``):
+        ``'input'``, ``'forget'``, ``'output'`` (sigmoids, 0-1) and ``'candidate'`` (tanh). A cell
+        unit whose forget gate stays at ``f`` keeps ``f`` of its content per step: time constant
+        ``-dt / ln f`` (:func:`neurogym_lite.neural.fixed_points.time_constants` of ``f``)."""
+        import torch
+
+        s = check_array("state", state, ndim=2, finite=True)
+        if s.shape[1] != self.n:
+            raise ValueError(f"state must be (batch, {self.n}) full states [h, c], got shape {s.shape}")
+        o = self._torch_obs(obs).reshape(-1, self.n_obs)
+        with torch.no_grad():
+            pre = self._drive(o) + torch.as_tensor(s[:, : self.units]) @ self._w_hh.T
+            i, f, g, out = pre.chunk(4, dim=1)
+            return {"input": torch.sigmoid(i).numpy(), "forget": torch.sigmoid(f).numpy(),
+                    "candidate": torch.tanh(g).numpy(), "output": torch.sigmoid(out).numpy()}
+
     def map_for(self, obs: Any) -> Callable[[Any], Any]:
         """The state map ``s -> F(s)`` while the network reads the constant observation ``obs``
         (torch, batched, float64: what ``find_fixed_points`` takes)."""
