@@ -3,6 +3,7 @@
     python tools/build_populations.py train fd_rl     # 20 RL networks, notebook 2's recipe (~15 CPU min)
     python tools/build_populations.py train fd_sl     # 20 supervised networks, notebook 8's recipe (~2 CPU min)
     python tools/build_populations.py train rt_rl     # 12 reaction-time agents, the RT recipe (~2 CPU hours)
+    python tools/build_populations.py train rt_rl_cheap_error   # 8 more with cheap errors (speed-accuracy)
     python tools/build_populations.py measure fd_rl   # the per-network measures -> the package's table
 
 Every network is trained on a seed never used to design or tune its recipe (the recipes were
@@ -57,6 +58,15 @@ POPULATIONS: dict[str, dict[str, Any]] = {
         "config": {"trainer": "neurogym_lite.agents.rt_population:train",
                    "measure": "neurogym_lite.agents.rt_population:measure",
                    "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000},
+    },
+    "rt_rl_cheap_error": {
+        "about": "the speed-accuracy test: the RT recipe (as rt_rl) on the same task with cheap errors (fail -1 "
+                 "instead of -3; misses stay -3), on seeds never used before",
+        "seeds": list(range(200, 208)),
+        "config": {"trainer": "neurogym_lite.agents.rt_population:train",
+                   "measure": "neurogym_lite.agents.rt_population:measure",
+                   "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000,
+                   "options": {"env_kwargs": {"rewards": {"fail": -1.0}}}},
     },
     "rt_rl_gamma999": {
         "about": "a variant tried on tuning seeds 0-2 (gamma 0.999, 200,000 steps), on the same held-out seeds",

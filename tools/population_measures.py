@@ -12,6 +12,7 @@ curve, steps to criterion, training time) come from the engine's journal.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import multiprocessing as mp
@@ -210,7 +211,7 @@ def measure_rt(path: str, config: dict[str, Any]) -> dict[str, Any]:
     import torch
     from sb3_contrib import RecurrentPPO
 
-    from neurogym_lite.agents.rt_population import MONKEY_COHS, _test_env, meets_targets
+    from neurogym_lite.agents.rt_population import MONKEY_COHS, meets_targets, rt_test_env
     from neurogym_lite.behaviour.ddm import fit_ddm
     from neurogym_lite.behaviour.history import history_regression
     from neurogym_lite.behaviour.reaction_times import collect_rts, rt_shape, rt_summary, slow_errors
@@ -218,6 +219,7 @@ def measure_rt(path: str, config: dict[str, Any]) -> dict[str, Any]:
     torch.set_num_threads(1)
     t0 = time.process_time()
     model = RecurrentPPO.load(path, device="cpu")
+    _test_env = functools.partial(rt_test_env, **config.get("options", {}).get("env_kwargs", {}))  # its own task
     data = collect_rts(model, _test_env, config["eval_trials"], seed=config["eval_seed"])
     ans = data.answered
     out: dict[str, Any] = {"n_trials": data.n_trials, "answered": float(ans.mean())}
@@ -262,7 +264,8 @@ def measure_rt(path: str, config: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-MEASURES = {"fd_rl": measure_fd_rl, "fd_sl": measure_fd_sl, "rt_rl": measure_rt, "rt_rl_gamma999": measure_rt}
+MEASURES = {"fd_rl": measure_fd_rl, "fd_sl": measure_fd_sl, "rt_rl": measure_rt, "rt_rl_gamma999": measure_rt,
+            "rt_rl_cheap_error": measure_rt}
 #: the shipped model each population is compared with (measured by the same function)
 SHIPPED = {"fd_rl": "pdm_lstm", "rt_rl": "pdm_rt_lstm"}
 

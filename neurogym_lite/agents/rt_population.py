@@ -12,21 +12,29 @@ sampled actions.
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
 import numpy as np
 
-__all__ = ["MONKEY_COHS", "measure", "meets_targets", "train"]
+__all__ = ["MONKEY_COHS", "measure", "meets_targets", "rt_test_env", "train"]
 
 #: The coherences (%) of Roitman & Shadlen (2002), on which every RT agent is tested.
 MONKEY_COHS = [0.0, 3.2, 6.4, 12.8, 25.6, 51.2]
 
 
-def _test_env() -> Any:
+def rt_test_env(**env_kwargs: Any) -> Any:
+    """The task an RT agent is tested on: the one it was trained on (``env_kwargs``: its rewards, ...)
+    with the monkeys' coherences. An agent sees its last reward, so testing it under other rewards
+    would show it inputs it never met."""
     import neurogym_lite as ngym
 
-    return ngym.make_env("PerceptualDecisionMakingRT-v0", cohs=MONKEY_COHS)
+    return ngym.make_env("PerceptualDecisionMakingRT-v0", **{**env_kwargs, "cohs": MONKEY_COHS})
+
+
+def _test_env_of(config: dict[str, Any]) -> Any:
+    return functools.partial(rt_test_env, **dict(config.get("options", {})).get("env_kwargs", {}))
 
 
 def _summary(data: Any) -> dict[str, Any]:
@@ -56,12 +64,13 @@ def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     curve: dict[str, list[Any]] = {"steps": [], "answered": [], "accuracy_by_coh": [], "mean_rt_by_coh": []}
     spent = {"wall": 0.0, "cpu": 0.0}
     every, n_curve, curve_seed = config["curve_every"], config["curve_trials"], config["eval_seed"] + 1_000_003
+    test_env = _test_env_of(config)
 
     class _Curve(BaseCallback):
         def _on_step(self) -> bool:
             if every and self.num_timesteps % every < self.training_env.num_envs:
                 t0, c0 = time.perf_counter(), time.process_time()
-                s = _summary(collect_rts(self.model, _test_env, n_curve, seed=curve_seed))
+                s = _summary(collect_rts(self.model, test_env, n_curve, seed=curve_seed))
                 curve["steps"].append(int(self.num_timesteps))
                 for key in ("answered", "accuracy_by_coh", "mean_rt_by_coh"):
                     curve[key].append(s[key])
@@ -89,7 +98,8 @@ def measure(model: Any, config: dict[str, Any]) -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     for name, det in (("deterministic", True), ("sampled", False)):
-        data = collect_rts(model, _test_env, config["eval_trials"], seed=config["eval_seed"], deterministic=det)
+        data = collect_rts(model, _test_env_of(config), config["eval_trials"], seed=config["eval_seed"],
+                           deterministic=det)
         out[name] = _summary(data)
     det = out["deterministic"]
     rts = [det["mean_rt_by_coh"][f"{c:g}"] for c in MONKEY_COHS]
