@@ -29,10 +29,12 @@ from neurogym_lite.utils.validation import (
 
 __all__ = [
     "MIN_PERMUTATIONS",
+    "GroupComparison",
     "PermutationTest",
     "SignTest",
     "binomial_ci",
     "bootstrap_ci",
+    "compare_groups",
     "group_stats",
     "permutation_test",
     "sign_test",
@@ -168,6 +170,44 @@ def bootstrap_ci(data: Any, statistic: Any, *, n_resamples: int = 2000, level: f
         if np.isfinite(lo) and np.isfinite(hi):
             return value, lo, hi
     return value, math.nan, math.nan
+
+
+@dataclass
+class GroupComparison:
+    """``statistic(a) - statistic(b)`` for two independent groups (``difference``), its bootstrap
+    interval (each group resampled on its own), and a two-sided permutation ``p`` (group labels
+    shuffled)."""
+
+    difference: float
+    low: float
+    high: float
+    p: float
+    n_a: int
+    n_b: int
+
+
+def compare_groups(a: Any, b: Any, *, statistic: Any = np.median, n_resamples: int = 2000,
+                   n_permutations: int = 2000, level: float = 0.95, seed: int = 0) -> GroupComparison:
+    """Do two independent groups (e.g. two populations of networks) differ in ``statistic`` (the
+    median by default)? The difference with a bootstrap interval (:func:`scipy.stats.bootstrap`,
+    unpaired, percentile) and a label-permutation p-value (:func:`permutation_test`)."""
+    from scipy import stats as _stats
+
+    if not callable(statistic):
+        raise TypeError(f"statistic must be a function of one array, got {statistic!r:.80}")
+    x = check_array("a", a, ndim=1, finite=True, min_size=2)
+    y = check_array("b", b, ndim=1, finite=True, min_size=2)
+    n_resamples = check_int("n_resamples", n_resamples, MIN_PERMUTATIONS, 10_000_000)
+    level = check_level(level)
+    seed = check_int("seed", seed, 0)
+    res = _stats.bootstrap((x, y), lambda u, v: statistic(u) - statistic(v), paired=False, vectorized=False,
+                           n_resamples=n_resamples, confidence_level=level, method="percentile",
+                           random_state=np.random.default_rng(seed))
+    values = np.concatenate([x, y])
+    perm = permutation_test(lambda lab: statistic(values[lab == 0]) - statistic(values[lab == 1]),
+                            np.r_[np.zeros(x.size, int), np.ones(y.size, int)], n=n_permutations, seed=seed)
+    return GroupComparison(float(statistic(x) - statistic(y)), float(res.confidence_interval.low),
+                           float(res.confidence_interval.high), perm.p, int(x.size), int(y.size))
 
 
 @dataclass
