@@ -57,6 +57,10 @@ def test_a_bistable_system_gives_two_attractors_and_the_saddle():
     assert np.allclose(np.sort(np.abs(fp.eigenvalues[by_x[1]])), [0.8, 0.9], atol=1e-6), "1 - 2 dt and 1 - dt"
     assert time_constants([0.9], dt=0.1)[0] == pytest.approx(-0.1 / np.log(0.9))
     assert time_constants([1.1], dt=0.1)[0] < 0, "an unstable mode has a negative (growth) time constant"
+    # an eigensolver returns an exact 1 only to rounding; that is still a perfect integrator
+    assert np.isinf(time_constants([1 - 1e-15, 1 + 1e-15, 1j], dt=0.1)).all()
+    assert np.isfinite(time_constants([1 - 1e-6], dt=0.1)).all(), "a slow but real decay keeps its time constant"
+    assert 0 <= time_constants([0.0], dt=0.1)[0] < 1e-3, "a mode gone in one step has no memory"
 
 
 def test_a_map_without_slow_points_reports_none():

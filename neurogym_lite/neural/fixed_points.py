@@ -33,15 +33,22 @@ __all__ = ["MARGINAL", "FixedPoints", "find_fixed_points", "time_constants"]
 #: Eigenvalue moduli within this of 1 are neutral (rounding of an exact 1), neither stable nor unstable.
 MARGINAL = 1e-9
 
+#: Moduli within this of 1 have an infinite time constant (see ``time_constants``).
+_NEUTRAL_TOLERANCE = 1e-12
+
 
 def time_constants(eigenvalues: Any, dt: float) -> np.ndarray:
     """The time constant of each eigenvalue of a discrete map with step ``dt``: a mode scaled by
     ``|lambda|`` per step decays (``|lambda| < 1``) as ``exp(-t / tau)`` with ``tau = -dt / ln|lambda|``.
-    ``inf`` at ``|lambda| = 1``; negative values are growth times of unstable modes (``|lambda| > 1``)."""
+    ``inf`` at ``|lambda| = 1`` (within ``1e-12``: an eigensolver returns a neutral mode's modulus
+    only to rounding, and ``1 - 1e-16`` would read as a time constant of ``1e16`` steps that no
+    state ever shows); negative values are growth times of unstable modes (``|lambda| > 1``)."""
     dt = check_positive("dt", dt)
     lam = np.abs(np.asarray(eigenvalues, dtype=complex))
-    with np.errstate(divide="ignore"):
-        return np.where(lam == 1.0, np.inf, -dt / np.log(np.where(lam == 0, np.nextafter(0, 1), lam)))
+    neutral = np.abs(lam - 1.0) <= _NEUTRAL_TOLERANCE
+    # log of a stand-in where the answer is set anyway: no log(1) = 0 division, no log(0)
+    finite = np.where(neutral, 2.0, np.maximum(lam, np.nextafter(0, 1)))
+    return np.where(neutral, np.inf, -dt / np.log(finite))
 
 
 @dataclass
