@@ -32,6 +32,7 @@ def test_a_planted_leak_is_recovered(rate):
         assert lo < 100.0 / rate < hi
 
 
+@pytest.mark.slow  # ten fits of 5,000 trials: the main run covers it, the quick run fits planted leaks
 def test_perfect_integrators_cover_no_leak():
     covered = 0
     for seed in range(10):

@@ -161,9 +161,12 @@ def test_train_rt_agent_uses_the_rt_recipe_and_is_reproducible():
     import torch
 
     torch.set_num_threads(1)
-    a, seconds = train_rt_agent(seed=3, total_timesteps=512, env_kwargs={"timing": {"fixation": 100}})
-    b, _ = train_rt_agent(seed=3, total_timesteps=512, env_kwargs={"timing": {"fixation": 100}})
+    # one epoch: in the first rollout every sequence begins an episode, so sb3-contrib updates the LSTM
+    # step by step, and the recipe's eight epochs cost ~20 s here
+    a, seconds = train_rt_agent(seed=3, total_timesteps=512, env_kwargs={"timing": {"fixation": 100}}, n_epochs=1)
+    b, _ = train_rt_agent(seed=3, total_timesteps=512, env_kwargs={"timing": {"fixation": 100}}, n_epochs=1)
     assert seconds > 0 and a.gamma == RT_RECIPE["gamma"] and a.n_steps == RT_RECIPE["n_steps"]
+    assert a.n_epochs == 1, "an override replaces the recipe's value"
     assert a.get_env().get_attr("timing")[0]["fixation"] == 100
     for pa, pb in zip(a.policy.parameters(), b.policy.parameters(), strict=True):
         assert torch.equal(pa, pb)
@@ -195,7 +198,8 @@ def test_collapsing_bound_parameters_are_recovered_and_preferred_on_collapsing_d
     fit both shapes; the collapsing fit recovers the parameters and the BIC prefers it."""
     from neurogym_lite.behaviour.ddm import simulate_ddm
 
-    c, ok, rt = simulate_ddm(10.0, 1.2, 0.3, [0, 3.2, 6.4, 12.8, 25.6, 51.2], 300, seed=1, tau=0.6)
+    # four coherences spanning the range (the fit's cost grows with the number of conditions, not trials)
+    c, ok, rt = simulate_ddm(10.0, 1.2, 0.3, [0, 6.4, 25.6, 51.2], 450, seed=1, tau=0.6)
     keep = rt < 2900
     collapsing = fit_ddm(c[keep], ok[keep], rt[keep], shape="collapsing", dt=0.01)
     flat = fit_ddm(c[keep], ok[keep], rt[keep], shape="flat", dt=0.01)
