@@ -42,6 +42,12 @@ def engine_run(tmp_path_factory):
     return configs, frame, folder
 
 
+# The three tests sharing the module's engine run stay on one xdist worker: otherwise each worker
+# builds the fixture (a 2-worker population) again.
+_ENGINE_RUN = pytest.mark.xdist_group("population_engine_run")
+
+
+@_ENGINE_RUN
 @pytest.mark.slow
 def test_same_seed_same_network_serially_and_through_the_engine(engine_run):
     configs, frame, _ = engine_run
@@ -57,6 +63,7 @@ def test_same_seed_same_network_serially_and_through_the_engine(engine_run):
     assert frame.weights_sha256[0] != frame.weights_sha256[1]
 
 
+@_ENGINE_RUN
 @pytest.mark.slow
 def test_a_run_that_raises_is_recorded_failed_and_the_others_finish(engine_run):
     _, frame, folder = engine_run
@@ -68,6 +75,7 @@ def test_a_run_that_raises_is_recorded_failed_and_the_others_finish(engine_run):
     assert frame.accuracy[:2].notna().all()
 
 
+@_ENGINE_RUN
 @pytest.mark.slow
 def test_each_worker_is_another_process_with_torch_on_one_thread(engine_run):
     _, frame, _ = engine_run
