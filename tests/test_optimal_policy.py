@@ -96,3 +96,22 @@ def test_the_rt_task_docstring_quotes_the_optimal_and_the_flat_policy_of_its_def
                 f"{median_ms(out_opt, last)} ms at 51.2 % (best constant bound: {median_ms(out_flat, first)} and "
                 f"{median_ms(out_flat, last)} ms;")
     assert expected in doc, re.sub(r"\s+", " ", expected)
+
+
+@pytest.mark.slow
+def test_what_narrows_the_optimal_decision_times_as_tools_rt_policy_shapes_reports():
+    """benchmarks/README.md (section 5) picks an urgency task by this theory: the monkeys' outcome
+    (no reward, a time-out) makes the optimal observer faster and wider, not narrower; a 1,000 ms
+    deadline with a 2,000 ms time-out after an error makes it as narrow as the monkeys (CV < 0.45 at
+    0 %, fewer than 5 % of decisions under 170 ms)."""
+    def at_zero(**kw):
+        out = policy_outcomes(optimal_policy(RTTask(**kw)))
+        return out.stats[0.0]
+
+    default = at_zero()
+    monkey_outcome = at_zero(fail=0.0, miss=0.0, timeout_ms=2000.0)
+    deadline = at_zero(timeout_ms=2000.0, deadline_ms=1000.0)
+    assert default["cv"] > 0.55 and default["fast"] < 0.1
+    assert monkey_outcome["median"] < default["median"] / 2 and monkey_outcome["cv"] > default["cv"]
+    assert monkey_outcome["fast"] > 0.2
+    assert deadline["cv"] < 0.45 and deadline["fast"] < 0.05 and deadline["median"] > 500

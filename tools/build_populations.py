@@ -68,6 +68,16 @@ POPULATIONS: dict[str, dict[str, Any]] = {
                    "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000,
                    "options": {"env_kwargs": {"rewards": {"fail": -1.0}}}},
     },
+    "rt_rl_deadline_timeout": {
+        "about": "an urgency candidate chosen by theory (tools/rt_policy_shapes.py: for the ideal observer the "
+                 "reward-rate-optimal decision times are narrow, CV ~0.4, with a 1,000 ms deadline and a 2,000 ms "
+                 "time-out after an error or a miss): the RT recipe (as rt_rl) on that task, on tuning seeds 300-301",
+        "seeds": [300, 301],
+        "config": {"trainer": "neurogym_lite.agents.rt_population:train",
+                   "measure": "neurogym_lite.agents.rt_population:measure",
+                   "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000,
+                   "options": {"env_kwargs": {"timing": {"stimulus": 1000}, "timeout_after_error": 2000.0}}},
+    },
     "rt_rl_gamma999": {
         "about": "a variant tried on tuning seeds 0-2 (gamma 0.999, 200,000 steps), on the same held-out seeds",
         "seeds": list(range(100, 108)),
