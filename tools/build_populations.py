@@ -78,6 +78,16 @@ POPULATIONS: dict[str, dict[str, Any]] = {
                    "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000,
                    "options": {"env_kwargs": {"timing": {"stimulus": 1000}, "timeout_after_error": 2000.0}}},
     },
+    "rt_rl_deadline": {
+        "about": "the next urgency candidate by theory (tools/rt_policy_shapes.py: a 1,000 ms deadline with the "
+                 "task's -3 error and no time-out, optimal decision-time CV 0.44): the RT recipe (as rt_rl) on that "
+                 "task, on tuning seeds 302-303",
+        "seeds": [302, 303],
+        "config": {"trainer": "neurogym_lite.agents.rt_population:train",
+                   "measure": "neurogym_lite.agents.rt_population:measure",
+                   "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000,
+                   "options": {"env_kwargs": {"timing": {"stimulus": 1000}}}},
+    },
     "rt_rl_gamma999": {
         "about": "a variant tried on tuning seeds 0-2 (gamma 0.999, 200,000 steps), on the same held-out seeds",
         "seeds": list(range(100, 108)),
