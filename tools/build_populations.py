@@ -35,6 +35,18 @@ def evaluation_seed(seed: int) -> int:
     return 50_000_000 + 1_000 * seed
 
 
+def _rt_config(total_timesteps: int = 400_000, curve_every: int = 50_000, **options: Any) -> dict[str, Any]:
+    """An RT population's config: the RT trainer and measures, 4,000 test trials, a learning curve on 600
+    trials; ``options`` (recipe keys, ``env_kwargs``) as the RT trainer takes them."""
+    config: dict[str, Any] = {"trainer": "neurogym_lite.agents.rt_population:train",
+                              "measure": "neurogym_lite.agents.rt_population:measure",
+                              "total_timesteps": total_timesteps, "curve_every": curve_every, "curve_trials": 600,
+                              "eval_trials": 4000}
+    if options:
+        config["options"] = options
+    return config
+
+
 POPULATIONS: dict[str, dict[str, Any]] = {
     "fd_rl": {
         "about": "notebook 2's recipe (RecurrentPPO, 64-unit LSTM) on the monkey-faithful task, 100,000 steps",
@@ -55,46 +67,32 @@ POPULATIONS: dict[str, dict[str, Any]] = {
                  "n_steps 256, learning rate 3e-4, forget-gate bias 2; 400,000 steps: the shipped pdm_rt_lstm's) "
                  "on PerceptualDecisionMakingRT-v0",
         "seeds": list(range(100, 112)),
-        "config": {"trainer": "neurogym_lite.agents.rt_population:train",
-                   "measure": "neurogym_lite.agents.rt_population:measure",
-                   "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000},
+        "config": _rt_config(),
     },
     "rt_rl_cheap_error": {
         "about": "the speed-accuracy test: the RT recipe (as rt_rl) on the same task with cheap errors (fail -1 "
                  "instead of -3; misses stay -3), on seeds never used before",
         "seeds": list(range(200, 208)),
-        "config": {"trainer": "neurogym_lite.agents.rt_population:train",
-                   "measure": "neurogym_lite.agents.rt_population:measure",
-                   "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000,
-                   "options": {"env_kwargs": {"rewards": {"fail": -1.0}}}},
+        "config": _rt_config(env_kwargs={"rewards": {"fail": -1.0}}),
     },
     "rt_rl_deadline_timeout": {
         "about": "an urgency candidate chosen by theory (tools/rt_policy_shapes.py: for the ideal observer the "
                  "reward-rate-optimal decision times are narrow, CV ~0.4, with a 1,000 ms deadline and a 2,000 ms "
                  "time-out after an error or a miss): the RT recipe (as rt_rl) on that task, on tuning seeds 300-301",
         "seeds": [300, 301],
-        "config": {"trainer": "neurogym_lite.agents.rt_population:train",
-                   "measure": "neurogym_lite.agents.rt_population:measure",
-                   "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000,
-                   "options": {"env_kwargs": {"timing": {"stimulus": 1000}, "timeout_after_error": 2000.0}}},
+        "config": _rt_config(env_kwargs={"timing": {"stimulus": 1000}, "timeout_after_error": 2000.0}),
     },
     "rt_rl_deadline": {
         "about": "the next urgency candidate by theory (tools/rt_policy_shapes.py: a 1,000 ms deadline with the "
                  "task's -3 error and no time-out, optimal decision-time CV 0.44): the RT recipe (as rt_rl) on that "
                  "task, on tuning seeds 302-303",
         "seeds": [302, 303],
-        "config": {"trainer": "neurogym_lite.agents.rt_population:train",
-                   "measure": "neurogym_lite.agents.rt_population:measure",
-                   "total_timesteps": 400_000, "curve_every": 50_000, "curve_trials": 600, "eval_trials": 4000,
-                   "options": {"env_kwargs": {"timing": {"stimulus": 1000}}}},
+        "config": _rt_config(env_kwargs={"timing": {"stimulus": 1000}}),
     },
     "rt_rl_gamma999": {
         "about": "a variant tried on tuning seeds 0-2 (gamma 0.999, 200,000 steps), on the same held-out seeds",
         "seeds": list(range(100, 108)),
-        "config": {"trainer": "neurogym_lite.agents.rt_population:train",
-                   "measure": "neurogym_lite.agents.rt_population:measure",
-                   "total_timesteps": 200_000, "curve_every": 25_000, "curve_trials": 600, "eval_trials": 4000,
-                   "options": {"gamma": 0.999}},
+        "config": _rt_config(200_000, 25_000, gamma=0.999),
     },
 }
 
