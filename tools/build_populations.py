@@ -89,6 +89,25 @@ POPULATIONS: dict[str, dict[str, Any]] = {
         "seeds": [302, 303],
         "config": _rt_config(env_kwargs={"timing": {"stimulus": 1000}}),
     },
+    "rt_rl_fast_try": {
+        "about": "faster RT training, tried on tuning seeds 304-305: the RT recipe with 16 envs x 128 steps per "
+                 "rollout (2,048 steps, as before), minibatches of 512 and 4 epochs (a quarter of the gradient "
+                 "steps), ~2x less CPU per step (benchmarks/README.md section 5)",
+        "seeds": [304, 305],
+        "config": _rt_config(n_envs=16, n_steps=128, batch_size=512, n_epochs=4),
+    },
+    "rt_rl_fast_try2": {
+        "about": "faster RT training, second try on tuning seeds 304-305: 32 envs x 64 steps per rollout (2,048 "
+                 "steps), minibatches of 256 and 8 epochs as the recipe (the same gradient steps per sample)",
+        "seeds": [304, 305],
+        "config": _rt_config(n_envs=32, n_steps=64),
+    },
+    "rt_rl_fast_try3": {
+        "about": "faster RT training, third try on tuning seeds 304-305: 16 envs x 128 steps per rollout (2,048 "
+                 "steps), minibatches of 256, 4 epochs (half the recipe's gradient steps)",
+        "seeds": [304, 305],
+        "config": _rt_config(n_envs=16, n_steps=128, n_epochs=4),
+    },
     "rt_rl_gamma999": {
         "about": "a variant tried on tuning seeds 0-2 (gamma 0.999, 200,000 steps), on the same held-out seeds",
         "seeds": list(range(100, 108)),

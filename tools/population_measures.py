@@ -266,7 +266,8 @@ def measure_rt(path: str, config: dict[str, Any]) -> dict[str, Any]:
 
 MEASURES = {"fd_rl": measure_fd_rl, "fd_sl": measure_fd_sl, "rt_rl": measure_rt, "rt_rl_gamma999": measure_rt,
             "rt_rl_cheap_error": measure_rt, "rt_rl_deadline_timeout": measure_rt,
-            "rt_rl_deadline": measure_rt}
+            "rt_rl_deadline": measure_rt, "rt_rl_fast_try": measure_rt, "rt_rl_fast_try2": measure_rt,
+            "rt_rl_fast_try3": measure_rt, "rt_rl_fast": measure_rt}
 #: the shipped model each population is compared with (measured by the same function)
 SHIPPED = {"fd_rl": "pdm_lstm", "rt_rl": "pdm_rt_lstm"}
 
@@ -326,6 +327,9 @@ def measure_population(name: str, configs: list[dict[str, Any]], about: dict[str
                 "weights_sha256", "meets_criterion") if key in row}
             engine["accuracy_by_coh"] = {k.split("@")[1]: v for k, v in row.items() if k.startswith("accuracy@")}
             engine["ideal_by_coh"] = {k.split("@")[1]: v for k, v in row.items() if k.startswith("ideal@")}
+            # trials per coherence and distance from the ideal in binomial SEs: notebook 9 tests homogeneity
+            engine["n_by_coh"] = {k.split("@")[1]: v for k, v in row.items() if k.startswith("n@")}
+            engine["z_vs_ideal_by_coh"] = {k.split("@")[1]: v for k, v in row.items() if k.startswith("z@")}
             entry["engine"] = engine
         entry.update(measured.get(seed, {}))
         networks.append(entry)
