@@ -9,7 +9,7 @@ updates. Prints a markdown table of medians (CPU s per 100,000 steps) and writes
 ``benchmarks/results/rt_training_speed.json``. What each layout's agents then *do* is measured on
 whole trainings by ``tools/build_populations.py`` (``rt_rl_fast_try*``; benchmarks/README.md, section 5).
 
-    python benchmarks/rt_training_speed.py                 # 3 repeats x 40,960 steps x 3 layouts (~5 min)
+    python benchmarks/rt_training_speed.py                 # 3 repeats x 20,480 steps x 4 layouts (~5 min)
     python benchmarks/rt_training_speed.py --steps 4096 --repeats 1   # try-out
 """
 
@@ -31,6 +31,8 @@ LAYOUTS: dict[str, dict[str, Any]] = {
     "recipe: 8 envs x 256 steps, 8 epochs": {},
     "32 envs x 64 steps, 8 epochs": {"n_envs": 32, "n_steps": 64},
     "16 envs x 128 steps, 4 epochs": {"n_envs": 16, "n_steps": 128, "n_epochs": 4},
+    "16 envs x 128 steps, minibatches of 512, 4 epochs": {"n_envs": 16, "n_steps": 128, "batch_size": 512,
+                                                          "n_epochs": 4},
 }
 
 
@@ -70,7 +72,7 @@ def one_run(layout: dict[str, Any], steps: int, seed: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=40_960)
+    parser.add_argument("--steps", type=int, default=20_480)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", default="rt_training_speed.json")
     args = parser.parse_args()
