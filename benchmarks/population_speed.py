@@ -116,8 +116,12 @@ def main() -> None:
 
     # ------------------------------------------------------------------ per-run overhead
     stored = population.train_and_evaluate({"seed": 0, "total_timesteps": 512, "eval_trials": 100})
-    real = population.train_and_evaluate
-    population.train_and_evaluate = lambda config, save_path=None: dict(stored)  # type: ignore[assignment]
+    # the objective calls the name bound in the workers module (patching the package's name alone
+    # trained every "fake" run for real: 2.4 s per run, measured after the restructure)
+    from neurogym_lite.agents.population import workers
+
+    real = workers.train_and_evaluate
+    workers.train_and_evaluate = lambda config, save_path=None: dict(stored)  # type: ignore[assignment]
     overhead: dict[str, float] = {}
     try:
         fake = [{"seed": s, "total_timesteps": 512, "eval_trials": 100} for s in range(args.fake_runs)]
@@ -131,7 +135,7 @@ def main() -> None:
             population.run_population(fake, storage, "overhead", n_workers=1)
             overhead[f"{label}, resume check of all runs"] = time.perf_counter() - t0
     finally:
-        population.train_and_evaluate = real  # type: ignore[assignment]
+        workers.train_and_evaluate = real  # type: ignore[assignment]
     info["per_run_overhead_s"] = overhead
     info["journal_bytes_per_run"] = (tmp / "overhead.journal").stat().st_size / args.fake_runs
     info["train_seconds_per_network_loop"] = med["loop"] / args.networks

@@ -15,7 +15,7 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
-from scipy.stats import norm
+from scipy.special import ndtr  # the normal CDF, as scipy.stats.norm.cdf computes it
 
 from neurogym_lite.utils.validation import check_int, check_level, check_numbers, check_positive, is_real
 
@@ -107,7 +107,7 @@ def ideal_observer_accuracy(
     if s == 0:
         return np.where(coh_arr > 0, 1.0, 1.0 / dim_ring)
     if dim_ring == 2:
-        table = norm.cdf(np.sqrt(steps)[:, None] * (coh_arr / 100)[None, :] / (s * math.sqrt(2)))
+        table = ndtr(np.sqrt(steps)[:, None] * (coh_arr / 100)[None, :] / (s * math.sqrt(2)))
     else:
         table = _ring_accuracy_table(coh_arr, s, steps, dim_ring, n_samples, seed)
     return np.asarray(weights @ table, dtype=float)

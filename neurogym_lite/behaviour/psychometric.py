@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import optimize, stats
-from scipy.special import expit, ndtr
+from scipy import optimize
+from scipy.special import expit, gammaln, ndtr, ndtri
 
 from neurogym_lite.utils.validation import (
     check_array,
@@ -118,6 +118,8 @@ class PsychometricFit:
         estimate = getattr(self, "lambda_" if name == "lambda" else "gamma")
         best = self._nll_fixed(name, estimate)
         at_zero = estimate < 1e-4
+        from scipy import stats  # here, not at import: a population worker fits without it (~1 s of imports)
+
         crit = stats.chi2.ppf(2 * level - 1 if at_zero else level, 1) / 2
 
         def excess(value: float) -> float:  # > 0 outside the interval
@@ -170,7 +172,7 @@ def _link_pdf(link: str, z: np.ndarray) -> np.ndarray:
 
 
 def _inverse_link(link: str, p: float) -> float:
-    return float(stats.norm.ppf(p)) if link == "probit" else math.log(p / (1 - p))
+    return float(ndtri(p)) if link == "probit" else math.log(p / (1 - p))
 
 
 def _curve(link: str, x: np.ndarray, bias: float, sigma: float, gamma: float, lam: float) -> np.ndarray:
@@ -263,7 +265,7 @@ def fit_psychometric(
     fit = PsychometricFit(
         link, float(theta[0]), float(math.exp(theta[1])), float(theta[2]) if fit_lapses else 0.0,
         float(theta[3]) if fit_lapses else 0.0,
-        float(-fun + np.sum(stats.binom.logpmf(k, n, 0.5) - n * math.log(0.5))), x, k, n, level=level,
+        float(-fun + np.sum(gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1))), x, k, n, level=level,
         _lapses_fitted=fit_lapses,
     )
     if n_boot:
@@ -332,7 +334,7 @@ def dprime_efficiency(
     rng = np.random.default_rng(seed)
 
     def z(k: np.ndarray, n: int) -> np.ndarray:
-        return stats.norm.ppf(np.clip(k, 0.5, n - 0.5) / n)
+        return ndtri(np.clip(k, 0.5, n - 0.5) / n)
 
     out: dict[float, tuple[float, float, float]] = {}
     for c in np.unique(np.abs(x[x != 0])):
