@@ -89,6 +89,13 @@ POPULATIONS: dict[str, dict[str, Any]] = {
         "seeds": [302, 303],
         "config": _rt_config(env_kwargs={"timing": {"stimulus": 1000}}),
     },
+    "rt_rl_deadline_timeout_g999": {
+        "about": "the first urgency candidate's task (1,000 ms deadline, 2,000 ms time-out after an error or a miss) "
+                 "with gamma 0.999 (0.998 in the recipe): the time-out's cost is the reward of the trials it "
+                 "delays, ~100 steps later, which a longer discount horizon sees; tuning seeds 306-307",
+        "seeds": [306, 307],
+        "config": _rt_config(gamma=0.999, env_kwargs={"timing": {"stimulus": 1000}, "timeout_after_error": 2000.0}),
+    },
     "rt_rl_fast_try": {
         "about": "faster RT training, tried on tuning seeds 304-305: the RT recipe with 16 envs x 128 steps per "
                  "rollout (2,048 steps, as before), minibatches of 512 and 4 epochs (a quarter of the gradient "

@@ -145,7 +145,9 @@ def population_table(name: str) -> dict[str, Any]:
     ``'fd_sl'``: notebook 8's supervised recipe; see :func:`populations`), made by
     ``python tools/build_populations.py measure <name>`` (the table records the command, the
     recipe and the seeds): ``{'networks': [one dict of measures per network], ...}``. Each network
-    was trained on a seed never used to design its recipe and tested on its own fresh trials."""
+    was tested on its own fresh trials. The populations the notebooks state claims on (``fd_rl``,
+    ``fd_sl``, ``rt_rl``, ``rt_rl_cheap_error``) were trained on seeds never used to design their
+    recipe; the others record candidate designs tried on tuning seeds (their ``about`` says so)."""
     if not isinstance(name, str):
         raise TypeError(f"name must be the name of a shipped population such as 'fd_rl', got {name!r:.80}")
     if name not in populations():
