@@ -262,6 +262,7 @@ def fit_psychometric(
     starts = [np.array([0.0, math.log(span * f), _unlapse(0.01), _unlapse(0.01)][: 4 if fit_lapses else 2])
               for f in (0.05, 0.2, 1.0)]
     theta, fun = _fit_counts(link, x, k, n, fit_lapses, starts)
+    # the log-likelihood: the fit's objective plus the binomial coefficients log C(n, k) it leaves out
     fit = PsychometricFit(
         link, float(theta[0]), float(math.exp(theta[1])), float(theta[2]) if fit_lapses else 0.0,
         float(theta[3]) if fit_lapses else 0.0,
