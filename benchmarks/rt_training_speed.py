@@ -46,23 +46,19 @@ def one_run(layout: dict[str, Any], steps: int, seed: int) -> dict[str, float]:
     model = make_model(venv, seed=seed, **{**RT_RECIPE, **options})
     model.learn(8192)  # past the first rollouts, whose step-by-step LSTM update is a one-off
     spent = {"rollout": 0.0, "update": 0.0}
-    collect, train = model.collect_rollouts, model.train
 
-    def timed_collect(*args: Any, **kwargs: Any) -> Any:
-        t0 = time.process_time()
-        try:
-            return collect(*args, **kwargs)
-        finally:
-            spent["rollout"] += time.process_time() - t0
+    def timed(method: Any, key: str) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.process_time()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                spent[key] += time.process_time() - t0
 
-    def timed_train(*args: Any, **kwargs: Any) -> Any:
-        t0 = time.process_time()
-        try:
-            return train(*args, **kwargs)
-        finally:
-            spent["update"] += time.process_time() - t0
+        return run
 
-    model.collect_rollouts, model.train = timed_collect, timed_train
+    model.collect_rollouts = timed(model.collect_rollouts, "rollout")
+    model.train = timed(model.train, "update")
     t0 = time.process_time()
     model.learn(steps, reset_num_timesteps=False)
     total = time.process_time() - t0
