@@ -115,6 +115,15 @@ POPULATIONS: dict[str, dict[str, Any]] = {
         "seeds": [304, 305],
         "config": _rt_config(n_envs=16, n_steps=128, n_epochs=4),
     },
+    "rt_rl_early_stop": {
+        "about": "the RT recipe (as rt_rl) stopped early on validation trials: every 25,000 steps the agent is "
+                 "tested on 600 trials of its own (not its test trials) and training stops at the first test that "
+                 "meets the design targets (rt_population.meets_targets), else at 400,000 steps. Designed on the "
+                 "rt_rl population's learning curves (seeds 100-111: 8 of 12 met the targets at some checkpoint, "
+                 "6 at the end); tested here on seeds 400-411, never used before",
+        "seeds": list(range(400, 412)),
+        "config": _rt_config(curve_every=25_000, stop_at_targets=True),
+    },
     "rt_rl_gamma999": {
         "about": "a variant tried on tuning seeds 0-2 (gamma 0.999, 200,000 steps), on the same held-out seeds",
         "seeds": list(range(100, 108)),

@@ -5,7 +5,9 @@
 The trainer is :func:`~neurogym_lite.agents.recipe.train_rt_agent` (the RT recipe) for the
 config's ``total_timesteps``; with ``curve_every`` it tests the agent every so many steps on
 ``curve_trials`` fresh trials (most likely actions) and records answered fraction, accuracy and
-mean RT per coherence: how the RT behaviour evolves with training. The measure is notebook 7's
+mean RT per coherence: how the RT behaviour evolves with training. With the option
+``stop_at_targets`` these curve trials are a validation set: training stops at the first test that
+meets :func:`meets_targets` (the test trials of the measure are others). The measure is notebook 7's
 summary on ``eval_trials`` fresh trials of the monkeys' six coherences, with most likely and with
 sampled actions.
 """
@@ -57,11 +59,17 @@ def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 
     options = dict(config["options"])
     env_kwargs = dict(options.pop("env_kwargs", {}))
+    stop_at_targets = options.pop("stop_at_targets", False)
+    if not isinstance(stop_at_targets, bool):
+        raise TypeError(f"options['stop_at_targets'] must be True or False, got {stop_at_targets!r}")
+    if stop_at_targets and not config["curve_every"]:
+        raise ValueError("options['stop_at_targets'] needs curve_every > 0: the curve's tests are what it stops on")
     unknown = sorted(set(options) - set(RT_RECIPE) - {"n_envs", "ent_coef", "gae_lambda", "n_epochs", "batch_size"})
     if unknown:
-        raise ValueError(f"options has unknown key(s) {unknown}; the RT trainer takes env_kwargs and recipe keys "
-                         f"{sorted(RT_RECIPE)}")
+        raise ValueError(f"options has unknown key(s) {unknown}; the RT trainer takes env_kwargs, stop_at_targets "
+                         f"and recipe keys {sorted(RT_RECIPE)}")
     curve: dict[str, list[Any]] = {"steps": [], "answered": [], "accuracy_by_coh": [], "mean_rt_by_coh": []}
+    stopped: dict[str, Any] = {"at": None}
     spent = {"wall": 0.0, "cpu": 0.0}
     every, n_curve, curve_seed = config["curve_every"], config["curve_trials"], config["eval_seed"] + 1_000_003
     test_env = _test_env_of(config)
@@ -76,6 +84,9 @@ def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
                     curve[key].append(s[key])
                 spent["wall"] += time.perf_counter() - t0
                 spent["cpu"] += time.process_time() - c0
+                if stop_at_targets and _summary_meets_targets(s):
+                    stopped["at"] = int(self.num_timesteps)
+                    return False  # SB3 ends learn() here: this network is the one kept
             return True
 
     def make_env() -> Any:
@@ -85,6 +96,8 @@ def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
                        seed=config["seed"], **{**RT_RECIPE, **options})
     model.learn(config["total_timesteps"], callback=_Curve() if every else None)
     extras: dict[str, Any] = {"curve_seconds": spent["wall"], "curve_cpu_seconds": spent["cpu"]}
+    if stop_at_targets:
+        extras["stopped_at_steps"] = stopped["at"]  # None: the targets were never met, trained to the end
     if every:
         extras["curve"] = curve
     return model, extras
@@ -108,6 +121,14 @@ def measure(model: Any, config: dict[str, Any]) -> dict[str, Any]:
     out["rt_range_ms"] = float(rts[0] - rts[-1])
     out["meets_targets"] = meets_targets(det["answered"], accs, rts)
     return out
+
+
+def _summary_meets_targets(s: dict[str, Any]) -> bool:
+    accs = [s["accuracy_by_coh"].get(f"{c:g}") for c in MONKEY_COHS]
+    rts = [s["mean_rt_by_coh"].get(f"{c:g}") for c in MONKEY_COHS]
+    if any(v is None or not np.isfinite(v) for v in accs + rts):  # a coherence never answered
+        return False
+    return meets_targets(s["answered"], accs, rts)
 
 
 def meets_targets(answered: float, accuracies: list[float], mean_rts: list[float]) -> bool:
