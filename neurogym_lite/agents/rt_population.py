@@ -50,7 +50,9 @@ def _summary(data: Any) -> dict[str, Any]:
 
 def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     """Train one RT agent with the RT recipe (the config's ``options`` override its hyperparameters,
-    e.g. ``{"gamma": 0.998}``; ``env_kwargs`` there changes the task)."""
+    e.g. ``{"gamma": 0.998}``; ``env_kwargs`` there changes the task; ``stop_at_targets=True`` stops
+    training at the first curve test that meets :func:`meets_targets`, reported as the extra
+    ``stopped_at_steps``, None if none did)."""
     from stable_baselines3.common.callbacks import BaseCallback
 
     import neurogym_lite as ngym

@@ -10,7 +10,7 @@ the criterion.
 A trainer is ``trainer(config) -> (model, extras)``: ``model`` has SB3's ``predict`` and ``save``;
 ``extras`` may hold ``curve`` (a dict of lists) and ``curve_seconds`` / ``curve_cpu_seconds`` (wall
 and CPU time spent testing during training, left out of the training time and reported on its own);
-any other key is kept in the run's measures. A measure is ``measure(model, config) -> dict``.
+any other key is added to the run's measures (never replacing one). A measure is ``measure(model, config) -> dict``.
 """
 
 from __future__ import annotations
@@ -211,8 +211,9 @@ def train_and_evaluate(config: Mapping[str, Any], save_path: str | os.PathLike[s
                train_cpu_seconds=cpu - float(extras.get("curve_cpu_seconds", 0.0)), torch_threads=threads,
                weights_sha256=weights_digest(model))
     out["curve_cpu_seconds"] = float(extras.get("curve_cpu_seconds", 0.0))
-    # whatever else the trainer reports about its run (e.g. the step it stopped at) is kept with it
-    out.update({k: v for k, v in extras.items() if k not in ("curve", "curve_seconds", "curve_cpu_seconds")})
+    # whatever else the trainer reports about its run (e.g. the step it stopped at) is kept with it,
+    # never in place of a measure
+    out.update({k: v for k, v in extras.items() if k not in out and k not in ("curve", "curve_seconds")})
     if "curve" in extras:
         out["curve"] = extras["curve"]
         out.update(_time_to_criterion(extras["curve"], out.get("ideal_by_coh", {})))
