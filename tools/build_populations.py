@@ -124,6 +124,13 @@ POPULATIONS: dict[str, dict[str, Any]] = {
         "seeds": list(range(400, 412)),
         "config": _rt_config(curve_every=25_000, stop_at_targets=True),
     },
+    "rt_rl_fast_early_stop": {
+        "about": "the two time savings together: the early-stopping recipe (as rt_rl_early_stop) in the 32 envs x "
+                 "64 steps rollout layout (as rt_rl_fast_try2, the one layout whose tuning agents behaved like the "
+                 "recipe's), on seeds 500-509, never used before",
+        "seeds": list(range(500, 510)),
+        "config": _rt_config(curve_every=25_000, stop_at_targets=True, n_envs=32, n_steps=64),
+    },
     "rt_rl_gamma999": {
         "about": "a variant tried on tuning seeds 0-2 (gamma 0.999, 200,000 steps), on the same held-out seeds",
         "seeds": list(range(100, 108)),
