@@ -131,6 +131,13 @@ POPULATIONS: dict[str, dict[str, Any]] = {
         "seeds": list(range(500, 510)),
         "config": _rt_config(curve_every=25_000, stop_at_targets=True, n_envs=32, n_steps=64),
     },
+    "rt_rl_early_stop_lr6_try": {
+        "about": "a faster learner for the early stop, tried on tuning seeds 304-305: the early-stopping recipe (as "
+                 "rt_rl_early_stop) with twice the learning rate (6e-4, falling linearly to 0 at 400,000 steps as "
+                 "the recipe's): the recipe's agents learn to answer only after 100,000-250,000 steps",
+        "seeds": [304, 305],
+        "config": _rt_config(curve_every=25_000, stop_at_targets=True, learning_rate=6e-4),
+    },
     "rt_rl_gamma999": {
         "about": "a variant tried on tuning seeds 0-2 (gamma 0.999, 200,000 steps), on the same held-out seeds",
         "seeds": list(range(100, 108)),
