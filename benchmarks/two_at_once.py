@@ -54,11 +54,15 @@ def run(n: int, steps: int) -> list[dict[str, Any]]:
     procs = [subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               text=True) for _ in range(n)]
     for p in procs:
-        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+        line = p.stdout.readline().strip() if p.stdout is not None else ""
+        if line != "ready":
+            for q in procs:
+                q.kill()
+            raise RuntimeError(f"a trainer process failed while warming up (its error is above); it said {line!r}")
     for p in procs:
-        assert p.stdin is not None
-        p.stdin.write("go\n")
-        p.stdin.flush()
+        if p.stdin is not None:
+            p.stdin.write("go\n")
+            p.stdin.flush()
     reports = []
     for p in procs:
         out, _ = p.communicate()
