@@ -124,6 +124,12 @@ POPULATIONS: dict[str, dict[str, Any]] = {
         "seeds": list(range(400, 412)),
         "config": _rt_config(curve_every=25_000, stop_at_targets=True),
     },
+    "rt_rl_early_stop_rep": {
+        "about": "a second held-out test of the early-stopping recipe, unchanged (as rt_rl_early_stop), on ten "
+                 "more seeds never used before, 600-609: does its 9 of 12 replicate?",
+        "seeds": list(range(600, 610)),
+        "config": _rt_config(curve_every=25_000, stop_at_targets=True),
+    },
     "rt_rl_fast_early_stop": {
         "about": "the two time savings together: the early-stopping recipe (as rt_rl_early_stop) in the 32 envs x "
                  "64 steps rollout layout (as rt_rl_fast_try2, the one layout whose tuning agents behaved like the "

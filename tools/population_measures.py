@@ -269,7 +269,8 @@ MEASURES = {"fd_rl": measure_fd_rl, "fd_sl": measure_fd_sl, "rt_rl": measure_rt,
             "rt_rl_deadline": measure_rt, "rt_rl_fast_try": measure_rt, "rt_rl_fast_try2": measure_rt,
             "rt_rl_fast_try3": measure_rt, "rt_rl_fast": measure_rt,
             "rt_rl_deadline_timeout_g999": measure_rt, "rt_rl_early_stop": measure_rt,
-            "rt_rl_fast_early_stop": measure_rt, "rt_rl_early_stop_lr6_try": measure_rt}
+            "rt_rl_fast_early_stop": measure_rt, "rt_rl_early_stop_lr6_try": measure_rt,
+            "rt_rl_early_stop_rep": measure_rt}
 #: the shipped model each population is compared with (measured by the same function)
 SHIPPED = {"fd_rl": "pdm_lstm", "rt_rl": "pdm_rt_lstm"}
 

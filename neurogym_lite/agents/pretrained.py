@@ -147,9 +147,10 @@ def population_table(name: str) -> dict[str, Any]:
     recipe and the seeds): ``{'networks': [one dict of measures per network], ...}``. Each network
     was tested on its own fresh trials. The populations the notebooks state claims on (``fd_rl``,
     ``fd_sl``, ``rt_rl``, ``rt_rl_cheap_error``) were trained on seeds never used to design their
-    recipe, and so were ``rt_rl_early_stop`` (a candidate RT recipe, seeds 400-411) and
-    ``rt_rl_fast_early_stop`` (that recipe in a wider rollout, seeds 500-509); the others record
-    candidate designs tried on tuning seeds (their ``about`` says so)."""
+    recipe, and so were ``rt_rl_early_stop`` (a candidate RT recipe, seeds 400-411; replicated on
+    seeds 600-609 as ``rt_rl_early_stop_rep``) and ``rt_rl_fast_early_stop`` (that recipe in a wider
+    rollout, seeds 500-509); the others record candidate designs tried on tuning seeds (their
+    ``about`` says so)."""
     if not isinstance(name, str):
         raise TypeError(f"name must be the name of a shipped population such as 'fd_rl', got {name!r:.80}")
     if name not in populations():
