@@ -49,6 +49,14 @@ def test_bad_stop_option_is_refused_before_training():
         train({**_config(stop_at_targets=True), "curve_every": 0})
     with pytest.raises(ValueError, match="unknown key"):
         train(_config(stop_early=True))
+    with pytest.raises(TypeError, match="confirm_trials"):
+        train(_config(stop_at_targets=True, confirm_trials=True))
+    with pytest.raises(TypeError, match="confirm_trials"):
+        train(_config(stop_at_targets=True, confirm_trials=60.0))
+    with pytest.raises(ValueError, match="confirm_trials"):
+        train(_config(stop_at_targets=True, confirm_trials=-1))
+    with pytest.raises(ValueError, match="stop_at_targets"):
+        train(_config(confirm_trials=60))
 
 
 @pytest.mark.slow
@@ -69,3 +77,29 @@ def test_training_stops_at_the_first_validation_test_that_meets_the_targets(monk
     model, extras = train(_config(stop_at_targets=True))
     assert extras["stopped_at_steps"] is None and model.num_timesteps == 1024
     assert extras["curve"]["steps"] == [256, 512, 768, 1024]
+
+
+@pytest.mark.slow
+def test_a_validation_pass_stops_training_only_once_fresh_trials_confirm_it(monkeypatch):
+    """Validation passes at tests 2 and 3; the first confirmation fails (training goes on), the second
+    holds (training stops there); each confirmation runs on its own fresh trials."""
+    from neurogym_lite.behaviour import reaction_times
+
+    verdicts = iter([False, True, False, True, True])  # val 1, val 2, its confirmation, val 3, its confirmation
+    monkeypatch.setattr(rt_population, "_summary_meets_targets", lambda summary: next(verdicts))
+    calls: list[tuple[int, int]] = []
+    collect = reaction_times.collect_rts
+
+    def recording(model, env_fn, n_trials, seed=None, **kwargs):
+        calls.append((n_trials, seed))
+        return collect(model, env_fn, n_trials, seed=seed, **kwargs)
+
+    monkeypatch.setattr(reaction_times, "collect_rts", recording)
+    model, extras = train(_config(stop_at_targets=True, confirm_trials=9))
+    assert extras["stopped_at_steps"] == 3 * 256 and model.num_timesteps == 3 * 256
+    assert [(c["steps"], c["meets_targets"]) for c in extras["confirmations"]] == [(512, False), (768, True)]
+    assert [n for n, _ in calls] == [6, 6, 9, 6, 9]
+    validation_seeds = {seed for n, seed in calls if n == 6}
+    confirmation_seeds = [seed for n, seed in calls if n == 9]
+    assert len(validation_seeds) == 1 and len(set(confirmation_seeds)) == 2
+    assert validation_seeds.isdisjoint(confirmation_seeds) and 7 not in confirmation_seeds  # 7: the test trials' seed

@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 STORE = ROOT / "populations"
 
 #: Test seeds: network ``seed`` is tested on envs seeded from evaluation_seed(seed) (+ 0..15 for
-#: the batched envs), its learning curve on evaluation_seed(seed) + 1_000_003 (+ 0..15).
+#: the batched envs), its learning curve on evaluation_seed(seed) + 1_000_003 (+ 0..15), the k-th
+#: confirmation of an early stop (confirm_trials) on that + k * 1_000_003 (+ 0..15).
 def evaluation_seed(seed: int) -> int:
     return 50_000_000 + 1_000 * seed
 
@@ -129,6 +130,16 @@ POPULATIONS: dict[str, dict[str, Any]] = {
                  "more seeds never used before, 600-609: does its 9 of 12 replicate?",
         "seeds": list(range(600, 610)),
         "config": _rt_config(curve_every=25_000, stop_at_targets=True),
+    },
+    "rt_rl_early_stop_confirm": {
+        "about": "the early stop confirmed: as rt_rl_early_stop, but a validation test that meets the design targets "
+                 "stops training only if 2,400 fresh trials (a new set each time) meet them too. Designed on the "
+                 "early-stop populations' seeds (400-411, 500-509, 600-609: 3 of 7 stopped agents on 600-609 and "
+                 "2 of 3 on 500-509 missed the targets on their test trials, their RT ranges just under 250 ms; "
+                 "the RT range on 600 trials misses the 4,000-trial one by 34 ms (SD) where no stop selected it, "
+                 "2,400 trials halve that); tested here on seeds 700-709, never used before",
+        "seeds": list(range(700, 710)),
+        "config": _rt_config(curve_every=25_000, stop_at_targets=True, confirm_trials=2_400),
     },
     "rt_rl_fast_early_stop": {
         "about": "the two time savings together: the early-stopping recipe (as rt_rl_early_stop) in the 32 envs x "

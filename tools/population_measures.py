@@ -264,21 +264,30 @@ def measure_rt(path: str, config: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-MEASURES = {"fd_rl": measure_fd_rl, "fd_sl": measure_fd_sl, "rt_rl": measure_rt, "rt_rl_gamma999": measure_rt,
-            "rt_rl_cheap_error": measure_rt, "rt_rl_deadline_timeout": measure_rt,
-            "rt_rl_deadline": measure_rt, "rt_rl_fast_try": measure_rt, "rt_rl_fast_try2": measure_rt,
-            "rt_rl_fast_try3": measure_rt, "rt_rl_fast": measure_rt,
-            "rt_rl_deadline_timeout_g999": measure_rt, "rt_rl_early_stop": measure_rt,
-            "rt_rl_fast_early_stop": measure_rt, "rt_rl_early_stop_lr6_try": measure_rt,
-            "rt_rl_early_stop_rep": measure_rt}
+#: the notebooks' measures, by the trainer a population's networks came from: a new population
+#: needs no entry of its own
+MEASURES_BY_TRAINER = {"neurogym_lite.agents.population.measures:train_monkey_agent": measure_fd_rl,
+                       "neurogym_lite.agents.supervised:train_for_population": measure_fd_sl,
+                       "neurogym_lite.agents.rt_population:train": measure_rt}
+
+
+def measure_of(config: dict[str, Any]) -> Any:
+    """The measure for a network trained with ``config`` (checked: its ``trainer`` is filled in)."""
+    try:
+        return MEASURES_BY_TRAINER[config["trainer"]]
+    except KeyError:
+        raise ValueError(f"no notebook measure for networks of trainer {config['trainer']!r}; known: "
+                         f"{sorted(MEASURES_BY_TRAINER)}") from None
+
+
 #: the shipped model each population is compared with (measured by the same function)
 SHIPPED = {"fd_rl": "pdm_lstm", "rt_rl": "pdm_rt_lstm"}
 
 
 def _one(args: tuple[str, str, dict[str, Any]]) -> tuple[int, dict[str, Any]]:
-    name, path, config = args
+    trainer, path, config = args  # the population's trainer picks the measure (the shipped network has none)
     try:
-        return config["seed"], MEASURES[name](path, config)
+        return config["seed"], measure_of({"trainer": trainer})(path, config)
     except Exception as e:  # recorded, not hidden: the table says which network could not be measured
         return config["seed"], {"error": f"{type(e).__name__}: {e}"}
 
@@ -293,15 +302,16 @@ def measure_population(name: str, configs: list[dict[str, Any]], about: dict[str
     for c in configs:
         full = check_config(c)
         path = store / "models" / name / f"{run_key(full)}.zip"
-        if full["seed"] in rows and path.exists() and name in MEASURES:
-            jobs.append((name, str(path), full))
+        measure_of(full)  # a trainer without a measure is refused before anything is measured
+        if full["seed"] in rows and path.exists():
+            jobs.append((full["trainer"], str(path), full))
     shipped = SHIPPED.get(name)
     if shipped is not None:  # the network the notebooks load, measured the same way (seed 0 is its own)
         from importlib import resources
 
         path = resources.files("neurogym_lite.agents") / "models" / f"{shipped}.zip"
-        jobs.append((name, str(path), check_config({"seed": 0, "eval_seed": configs[0]["eval_seed"] - 1_000 *
-                                                    configs[0]["seed"]})))
+        own = check_config({"seed": 0, "eval_seed": configs[0]["eval_seed"] - 1_000 * configs[0]["seed"]})
+        jobs.append((check_config(configs[0])["trainer"], str(path), own))
     # A network already in the table with the same weights is not measured again (the measures are
     # deterministic: its own test trials, fixed seeds); a new or retrained one is.
     old = json.loads(out.read_text()) if out.exists() else {}

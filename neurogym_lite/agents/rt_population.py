@@ -7,7 +7,11 @@ config's ``total_timesteps``; with ``curve_every`` it tests the agent every so m
 ``curve_trials`` fresh trials (most likely actions) and records answered fraction, accuracy and
 mean RT per coherence: how the RT behaviour evolves with training. With the option
 ``stop_at_targets`` these curve trials are a validation set: training stops at the first test that
-meets :func:`meets_targets` (the test trials of the measure are others). The measure is notebook 7's
+meets :func:`meets_targets` (the test trials of the measure are others). With ``confirm_trials`` as
+well, a validation test that meets the targets is confirmed on that many fresh trials (a new set at
+each confirmation) and training stops only if those meet the targets too: up to 16 tests of 600
+trials each let a borderline agent pass one by chance, an independent confirmation does not select
+on that chance. The measure is notebook 7's
 summary on ``eval_trials`` fresh trials of the monkeys' six coherences, with most likely and with
 sampled actions.
 """
@@ -52,7 +56,8 @@ def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     """Train one RT agent with the RT recipe (the config's ``options`` override its hyperparameters,
     e.g. ``{"gamma": 0.998}``; ``env_kwargs`` there changes the task; ``stop_at_targets=True`` stops
     training at the first curve test that meets :func:`meets_targets`, reported as the extra
-    ``stopped_at_steps``, None if none did)."""
+    ``stopped_at_steps``, None if none did; ``confirm_trials=n`` makes the stop wait for a
+    confirmation on ``n`` fresh trials, each reported in the extra ``confirmations``)."""
     from stable_baselines3.common.callbacks import BaseCallback
 
     import neurogym_lite as ngym
@@ -66,12 +71,20 @@ def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         raise TypeError(f"options['stop_at_targets'] must be True or False, got {stop_at_targets!r}")
     if stop_at_targets and not config["curve_every"]:
         raise ValueError("options['stop_at_targets'] needs curve_every > 0: the curve's tests are what it stops on")
+    confirm_trials = options.pop("confirm_trials", 0)
+    if isinstance(confirm_trials, bool) or not isinstance(confirm_trials, int):
+        raise TypeError(f"options['confirm_trials'] must be an int (trials per confirmation), got {confirm_trials!r}")
+    if confirm_trials < 0:
+        raise ValueError(f"options['confirm_trials'] must be >= 0, got {confirm_trials}")
+    if confirm_trials and not stop_at_targets:
+        raise ValueError("options['confirm_trials'] confirms the early stop: it needs stop_at_targets=True")
     unknown = sorted(set(options) - set(RT_RECIPE) - {"n_envs", "ent_coef", "gae_lambda", "n_epochs", "batch_size"})
     if unknown:
-        raise ValueError(f"options has unknown key(s) {unknown}; the RT trainer takes env_kwargs, stop_at_targets "
-                         f"and recipe keys {sorted(RT_RECIPE)}")
+        raise ValueError(f"options has unknown key(s) {unknown}; the RT trainer takes env_kwargs, stop_at_targets, "
+                         f"confirm_trials and recipe keys {sorted(RT_RECIPE)}")
     curve: dict[str, list[Any]] = {"steps": [], "answered": [], "accuracy_by_coh": [], "mean_rt_by_coh": []}
     stopped: dict[str, Any] = {"at": None}
+    confirmations: list[dict[str, Any]] = []
     spent = {"wall": 0.0, "cpu": 0.0}
     every, n_curve, curve_seed = config["curve_every"], config["curve_trials"], config["eval_seed"] + 1_000_003
     test_env = _test_env_of(config)
@@ -84,9 +97,16 @@ def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
                 curve["steps"].append(int(self.num_timesteps))
                 for key in ("answered", "accuracy_by_coh", "mean_rt_by_coh"):
                     curve[key].append(s[key])
+                passed = stop_at_targets and _summary_meets_targets(s)
+                if passed and confirm_trials:
+                    # a fresh set each time: a confirmation reused would be selected on like the validation set
+                    seed = curve_seed + 1_000_003 * (len(confirmations) + 1)
+                    c = _summary(collect_rts(self.model, test_env, confirm_trials, seed=seed))
+                    passed = _summary_meets_targets(c)
+                    confirmations.append({"steps": int(self.num_timesteps), "meets_targets": passed, **c})
                 spent["wall"] += time.perf_counter() - t0
                 spent["cpu"] += time.process_time() - c0
-                if stop_at_targets and _summary_meets_targets(s):
+                if passed:
                     stopped["at"] = int(self.num_timesteps)
                     return False  # SB3 ends learn() here: this network is the one kept
             return True
@@ -100,6 +120,8 @@ def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     extras: dict[str, Any] = {"curve_seconds": spent["wall"], "curve_cpu_seconds": spent["cpu"]}
     if stop_at_targets:
         extras["stopped_at_steps"] = stopped["at"]  # None: the targets were never met, trained to the end
+    if confirm_trials:
+        extras["confirmations"] = confirmations
     if every:
         extras["curve"] = curve
     return model, extras
