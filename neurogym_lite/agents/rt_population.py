@@ -43,6 +43,12 @@ def _test_env_of(config: dict[str, Any]) -> Any:
     return functools.partial(rt_test_env, **dict(config.get("options", {})).get("env_kwargs", {}))
 
 
+def confirmation_seed(curve_seed: int, k: int) -> int:
+    """The seed of an agent's ``k``-th confirmation trials (k = 1, 2, ...): apart from its curve's
+    (``curve_seed``) and, for the population's seeds 1,000 apart, from every other network's trials."""
+    return curve_seed + 1_000_003 * k
+
+
 def _summary(data: Any) -> dict[str, Any]:
     from neurogym_lite.behaviour.reaction_times import rt_summary
 
@@ -100,7 +106,7 @@ def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
                 passed = stop_at_targets and _summary_meets_targets(s)
                 if passed and confirm_trials:
                     # a fresh set each time: a confirmation reused would be selected on like the validation set
-                    seed = curve_seed + 1_000_003 * (len(confirmations) + 1)
+                    seed = confirmation_seed(curve_seed, len(confirmations) + 1)
                     c = _summary(collect_rts(self.model, test_env, confirm_trials, seed=seed))
                     passed = _summary_meets_targets(c)
                     confirmations.append({"steps": int(self.num_timesteps), "meets_targets": passed, **c})
