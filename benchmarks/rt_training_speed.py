@@ -9,7 +9,7 @@ updates. Prints a markdown table of medians (CPU s per 100,000 steps) and writes
 ``benchmarks/results/rt_training_speed.json``. What each layout's agents then *do* is measured on
 whole trainings by ``tools/build_populations.py`` (``rt_rl_fast_try*``; benchmarks/README.md, section 5).
 
-    python benchmarks/rt_training_speed.py                 # 3 repeats x 20,480 steps x 4 layouts (~5 min)
+    python benchmarks/rt_training_speed.py                 # 3 repeats x 20,480 steps x 6 layouts (~5 min)
     python benchmarks/rt_training_speed.py --steps 4096 --repeats 1   # try-out
 """
 
@@ -33,6 +33,10 @@ LAYOUTS: dict[str, dict[str, Any]] = {
     "16 envs x 128 steps, 4 epochs": {"n_envs": 16, "n_steps": 128, "n_epochs": 4},
     "16 envs x 128 steps, minibatches of 512, 4 epochs": {"n_envs": 16, "n_steps": 128, "batch_size": 512,
                                                           "n_epochs": 4},
+    # the other half of the profile: two LSTMs (actor's, critic's) in every pass; one, read by the critic
+    "recipe with one LSTM (shared_lstm)": {"policy_kwargs": {"shared_lstm": True, "enable_critic_lstm": False}},
+    "32 envs x 64 steps, 8 epochs, one LSTM": {"n_envs": 32, "n_steps": 64,
+                                               "policy_kwargs": {"shared_lstm": True, "enable_critic_lstm": False}},
 }
 
 
@@ -40,7 +44,7 @@ def one_run(layout: dict[str, Any], steps: int, seed: int) -> dict[str, float]:
     import neurogym_lite as ngym
     from neurogym_lite.agents.recipe import RT_RECIPE, make_model, make_vec_env
 
-    options = dict(layout)
+    options = {k: (dict(v) if isinstance(v, dict) else v) for k, v in layout.items()}  # make_model pops from these
     venv = make_vec_env(lambda: ngym.make_env("PerceptualDecisionMakingRT-v0"), n_envs=options.pop("n_envs", 8),
                         seed=seed)
     model = make_model(venv, seed=seed, **{**RT_RECIPE, **options})

@@ -57,6 +57,15 @@ def test_bad_stop_option_is_refused_before_training():
         train(_config(stop_at_targets=True, confirm_trials=-1))
     with pytest.raises(ValueError, match="stop_at_targets"):
         train(_config(confirm_trials=60))
+    with pytest.raises(TypeError, match="shared_lstm"):
+        train(_config(shared_lstm="yes"))
+
+
+def test_a_shared_lstm_gives_the_critic_no_lstm_of_its_own():
+    model, _ = train({**_config(shared_lstm=True), "total_timesteps": 256, "curve_every": 0})
+    assert model.policy.shared_lstm and model.policy.lstm_critic is None
+    forget = model.policy.lstm_actor.bias_ih_l0[64:128]
+    assert (forget - 2.0).abs().max() < 0.01  # the recipe's forget bias was set on the one LSTM there is
 
 
 @pytest.mark.slow

@@ -141,6 +141,22 @@ POPULATIONS: dict[str, dict[str, Any]] = {
         "seeds": list(range(700, 710)),
         "config": _rt_config(curve_every=25_000, stop_at_targets=True, confirm_trials=2_400),
     },
+    "rt_rl_shared_try": {
+        "about": "faster RT training by the profile (benchmarks/README.md section 5: two thirds of the time is PPO's "
+                 "updates of two LSTMs, the actor's and the critic's): the RT recipe with one LSTM, the critic "
+                 "reading the actor's (sb3-contrib shared_lstm, the critic's gradient stopped there), tried on "
+                 "tuning seeds 304-305, trained to 400,000 steps with a learning curve every 25,000",
+        "seeds": [304, 305],
+        "config": _rt_config(curve_every=25_000, shared_lstm=True),
+    },
+    "rt_rl_shared_early_stop_confirm": {
+        "about": "the confirmed early stop (as rt_rl_early_stop_confirm) with one LSTM (as rt_rl_shared_try, whose two "
+                 "tuning agents, 304-305, answered every trial and met the targets at 2 of their 16 validation tests "
+                 "each before drifting to faster answers, as the recipe's agents do), on seeds 800-809, never used "
+                 "before",
+        "seeds": list(range(800, 810)),
+        "config": _rt_config(curve_every=25_000, stop_at_targets=True, confirm_trials=2_400, shared_lstm=True),
+    },
     "rt_rl_fast_early_stop": {
         "about": "the two time savings together: the early-stopping recipe (as rt_rl_early_stop) in the 32 envs x "
                  "64 steps rollout layout (as rt_rl_fast_try2, the one layout whose tuning agents behaved like the "

@@ -343,7 +343,7 @@ def measure_population(name: str, configs: list[dict[str, Any]], about: dict[str
             engine = {key: row[key] for key in (
                 "accuracy", "fix_break_rate", "no_choice_rate", "p_choice1_at_0", "threshold", "bias", "efficiency",
                 "train_cpu_seconds", "steps_to_criterion", "trials_to_criterion", "criterion_accuracy", "curve",
-                "weights_sha256", "meets_criterion", "curve_cpu_seconds", "stopped_at_steps") if key in row}
+                "weights_sha256", "meets_criterion", "curve_cpu_seconds", "stopped_at_steps", "confirmations") if key in row}
             engine["accuracy_by_coh"] = {k.split("@")[1]: v for k, v in row.items() if k.startswith("accuracy@")}
             engine["ideal_by_coh"] = {k.split("@")[1]: v for k, v in row.items() if k.startswith("ideal@")}
             # trials per coherence and distance from the ideal in binomial SEs: notebook 9 tests homogeneity

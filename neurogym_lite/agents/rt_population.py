@@ -63,7 +63,8 @@ def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     e.g. ``{"gamma": 0.998}``; ``env_kwargs`` there changes the task; ``stop_at_targets=True`` stops
     training at the first curve test that meets :func:`meets_targets`, reported as the extra
     ``stopped_at_steps``, None if none did; ``confirm_trials=n`` makes the stop wait for a
-    confirmation on ``n`` fresh trials, each reported in the extra ``confirmations``)."""
+    confirmation on ``n`` fresh trials, each reported in the extra ``confirmations``;
+    ``shared_lstm=True`` gives the critic no LSTM of its own: it reads the actor's, without training it)."""
     from stable_baselines3.common.callbacks import BaseCallback
 
     import neurogym_lite as ngym
@@ -77,6 +78,9 @@ def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         raise TypeError(f"options['stop_at_targets'] must be True or False, got {stop_at_targets!r}")
     if stop_at_targets and not config["curve_every"]:
         raise ValueError("options['stop_at_targets'] needs curve_every > 0: the curve's tests are what it stops on")
+    shared_lstm = options.pop("shared_lstm", False)
+    if not isinstance(shared_lstm, bool):
+        raise TypeError(f"options['shared_lstm'] must be True or False, got {shared_lstm!r}")
     confirm_trials = options.pop("confirm_trials", 0)
     if isinstance(confirm_trials, bool) or not isinstance(confirm_trials, int):
         raise TypeError(f"options['confirm_trials'] must be an int (trials per confirmation), got {confirm_trials!r}")
@@ -87,7 +91,9 @@ def train(config: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     unknown = sorted(set(options) - set(RT_RECIPE) - {"n_envs", "ent_coef", "gae_lambda", "n_epochs", "batch_size"})
     if unknown:
         raise ValueError(f"options has unknown key(s) {unknown}; the RT trainer takes env_kwargs, stop_at_targets, "
-                         f"confirm_trials and recipe keys {sorted(RT_RECIPE)}")
+                         f"confirm_trials, shared_lstm and recipe keys {sorted(RT_RECIPE)}")
+    if shared_lstm:  # one LSTM for actor and critic (the critic reads it, detached): half the recurrent work
+        options["policy_kwargs"] = {"shared_lstm": True, "enable_critic_lstm": False}
     curve: dict[str, list[Any]] = {"steps": [], "answered": [], "accuracy_by_coh": [], "mean_rt_by_coh": []}
     stopped: dict[str, Any] = {"at": None}
     confirmations: list[dict[str, Any]] = []
