@@ -168,6 +168,12 @@ POPULATIONS: dict[str, dict[str, Any]] = {
         "seeds": list(range(900, 910)),
         "config": _rt_config(curve_every=25_000, stop_at_targets=True, confirm_trials=2_400, screen_z=1.0),
     },
+    "rt_rl_screen_confirm_rep": {
+        "about": "a second held-out test of the screened, confirmed stop, unchanged (as rt_rl_screen_confirm), on ten "
+                 "more seeds never used before, 910-919: does its 8 of 10 on seeds 900-909 replicate?",
+        "seeds": list(range(910, 920)),
+        "config": _rt_config(curve_every=25_000, stop_at_targets=True, confirm_trials=2_400, screen_z=1.0),
+    },
     "rt_rl_fast_early_stop": {
         "about": "the two time savings together: the early-stopping recipe (as rt_rl_early_stop) in the 32 envs x "
                  "64 steps rollout layout (as rt_rl_fast_try2, the one layout whose tuning agents behaved like the "
