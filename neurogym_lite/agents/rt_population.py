@@ -11,9 +11,12 @@ meets :func:`meets_targets` (the test trials of the measure are others). With ``
 well, a validation test that meets the targets is confirmed on that many fresh trials (a new set at
 each confirmation) and training stops only if those meet the targets too: up to 16 tests of 600
 trials each let a borderline agent pass one by chance, an independent confirmation does not select
-on that chance. The measure is notebook 7's
-summary on ``eval_trials`` fresh trials of the monkeys' six coherences, with most likely and with
-sampled actions.
+on that chance. With ``screen_z``, the validation test becomes a screen for the confirmation: it
+passes an agent within ``screen_z`` standard errors of the targets (:func:`could_meet_targets`: 100
+trials per coherence cannot tell 0.44 correct at 0 % from 0.5) and the confirmation applies the
+targets themselves. ``shared_lstm`` trains one LSTM, which the critic reads, instead of two. The
+measure is notebook 7's summary on ``eval_trials`` fresh trials of the monkeys' six coherences,
+with most likely and with sampled actions.
 """
 
 from __future__ import annotations
