@@ -220,3 +220,30 @@ def test_a_time_out_follows_an_error_and_a_miss_not_a_correct_choice():
 def test_timeout_after_error_is_checked(value, exc):
     with pytest.raises(exc, match="timeout_after_error"):
         gym.make("PerceptualDecisionMakingRT-v0", timeout_after_error=value)
+
+
+def test_the_docstring_states_what_the_shipped_population_tables_hold():
+    """The class docstring's counts of held-out agents meeting the recipe's targets, and its shape claim."""
+    from importlib import resources
+
+    from neurogym_lite.agents.pretrained import population_table
+
+    doc = " ".join(PerceptualDecisionMakingRT.__doc__.split())
+    recipe = population_table("rt_rl")["networks"]
+    meets = sum(bool(n.get("meets_targets")) for n in recipe)
+    assert f"on {len(recipe)} seeds never used to tune it, {meets} do" in doc
+    confirmed = [population_table(name)["networks"] for name in (
+        "rt_rl_early_stop_confirm", "rt_rl_shared_early_stop_confirm", "rt_rl_screen_confirm", "rt_rl_screen_confirm_rep")]
+    k, n = sum(bool(m.get("meets_targets")) for t in confirmed for m in t), sum(len(t) for t in confirmed)
+    assert f"confirm gives {k} of {n} over four more held-out sets" in doc
+    # "no population's median RT distribution is as narrow as the monkeys'" (CV of decision time at
+    # 0-6.4 %: at most 0.43 for the monkeys, notebook 7 section 2): every RT population's median is above 0.5
+    names = sorted(p.name[len("population_"):-len(".json")]
+                   for p in (resources.files("neurogym_lite.agents") / "models").iterdir()
+                   if p.name.startswith("population_rt_rl") and not p.name.endswith("_dynamics.json"))
+    medians = {}
+    for name in names:
+        cvs = [m["shape"]["0-6.4"]["cv"] for m in population_table(name)["networks"] if m.get("shape")]
+        if len(cvs) >= 8:  # the populations, not the two-agent tuning tries
+            medians[name] = float(np.median(cvs))
+    assert len(medians) >= 8 and min(medians.values()) > 0.5, medians
