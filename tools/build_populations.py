@@ -48,6 +48,9 @@ def _rt_config(total_timesteps: int = 400_000, curve_every: int = 50_000, **opti
     return config
 
 
+#: the screened, confirmed stop: one design, tested on two held-out sets
+_SCREEN_CONFIRM = _rt_config(curve_every=25_000, stop_at_targets=True, confirm_trials=2_400, screen_z=1.0)
+
 POPULATIONS: dict[str, dict[str, Any]] = {
     "fd_rl": {
         "about": "notebook 2's recipe (RecurrentPPO, 64-unit LSTM) on the monkey-faithful task, 100,000 steps",
@@ -166,13 +169,13 @@ POPULATIONS: dict[str, dict[str, Any]] = {
                  "error, 44, among them four that never met them on their test trials: 400, 700, 803, 805); tested "
                  "here on seeds 900-909, never used before",
         "seeds": list(range(900, 910)),
-        "config": _rt_config(curve_every=25_000, stop_at_targets=True, confirm_trials=2_400, screen_z=1.0),
+        "config": _SCREEN_CONFIRM,
     },
     "rt_rl_screen_confirm_rep": {
         "about": "a second held-out test of the screened, confirmed stop, unchanged (as rt_rl_screen_confirm), on ten "
                  "more seeds never used before, 910-919: does its 8 of 10 on seeds 900-909 replicate?",
         "seeds": list(range(910, 920)),
-        "config": _rt_config(curve_every=25_000, stop_at_targets=True, confirm_trials=2_400, screen_z=1.0),
+        "config": _SCREEN_CONFIRM,
     },
     "rt_rl_fast_early_stop": {
         "about": "the two time savings together: the early-stopping recipe (as rt_rl_early_stop) in the 32 envs x "
